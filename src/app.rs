@@ -1,0 +1,362 @@
+//! Turns parsed arguments into an audit, a listing or an explanation, and an exit code.
+
+use crate::cli::{AuditArgs, Cli, ColorArg, Command, FailOnArg, Format, ProfilesAction};
+use crate::context::AuditContext;
+use crate::engine::{self, Selection};
+use crate::finding::Category;
+use crate::profile::{self, builtin, Profile};
+use crate::report::{self, text::Style, FailOn, Report};
+use crate::target::{ComposeFileSpec, EnvFileSpec, ResolveOverride, Target, TargetUrl};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+/// Exit code when nothing is gated.
+const EXIT_OK: u8 = 0;
+/// Exit code when at least one finding gates the deploy.
+const EXIT_GATED: u8 = 1;
+/// Exit code when the tool could not run.
+const EXIT_USAGE: u8 = 2;
+
+/// Longest `--timeout` accepted: a typo like 3000 should not hang a CI job for an hour.
+const MAX_TIMEOUT_SECS: f64 = 300.0;
+
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("rampart: internal error: {info} (please report this)");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Audit(args) => audit(&args),
+        Command::Profiles { action } => profiles(action),
+        Command::Explain { id } => explain(&id),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("rampart: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn audit(args: &AuditArgs) -> Result<u8, String> {
+    let started = Instant::now();
+    let started_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let profile = load_profile(args)?;
+    let target = build_target(args, &profile)?;
+    let selection = build_selection(args, &profile)?;
+    let format = if args.json {
+        Format::Json
+    } else {
+        args.format.unwrap_or(Format::Text)
+    };
+    let fail_on = match args.fail_on {
+        FailOnArg::Fail => FailOn::Fail,
+        FailOnArg::Warn => FailOn::Warn,
+    };
+
+    let ctx = AuditContext::new(target);
+    let findings = engine::run(&profile, &ctx, &selection);
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let report = Report::new(
+        &profile.name,
+        &ctx.target,
+        started_at,
+        duration_ms,
+        findings,
+    );
+
+    let style = Style {
+        color: use_color(args.color),
+    };
+    let rendered = match format {
+        Format::Text => report::text::render(&report, style, fail_on),
+        Format::Json => report::json::render(&report),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &rendered)
+                .map_err(|e| format!("--output {}: {e}", path.display()))?;
+            if format != Format::Text {
+                write_stdout(&report::text::render(&report, style, fail_on))?;
+            }
+        }
+        None => write_stdout(&rendered)?,
+    }
+    Ok(if report.gated(fail_on) > 0 {
+        EXIT_GATED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes to stdout; a reader that went away (`| head -1`) ends the output quietly.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
+
+fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn load_profile(args: &AuditArgs) -> Result<Profile, String> {
+    let loaded = match (&args.profile, &args.profile_file) {
+        (Some(name), _) => profile::load_builtin(name),
+        (None, Some(path)) => profile::load_file(path),
+        (None, None) => return Err("give --profile NAME or --profile-file PATH".into()),
+    };
+    loaded.map_err(|e| e.to_string())
+}
+
+fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
+    let root = args.root.clone();
+    if !root.is_dir() {
+        return Err(format!("--root {}: not a directory", root.display()));
+    }
+    let url = args.url.as_deref().map(TargetUrl::parse).transpose()?;
+    let resolve = args
+        .resolve
+        .iter()
+        .map(|r| ResolveOverride::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(ca) = &args.ca_file {
+        std::fs::File::open(ca).map_err(|e| format!("--ca-file {}: {e}", ca.display()))?;
+    }
+    if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_SECS) {
+        return Err(format!(
+            "--timeout {}: expected seconds between 0 and {MAX_TIMEOUT_SECS}",
+            args.timeout
+        ));
+    }
+    Ok(Target {
+        env_files: env_file_specs(&root, profile, &args.env_file)?,
+        compose_files: compose_file_specs(&root, profile, &args.compose_file),
+        root,
+        url,
+        resolve,
+        ca_file: args.ca_file.clone(),
+        timeout: Duration::from_secs_f64(args.timeout),
+    })
+}
+
+/// The profile's env files under `--root`, with `--env-file` overrides: `ROLE=PATH` replaces
+/// that role's file; a plain PATH takes the next role in declaration order. Files named on the
+/// command line are required.
+fn env_file_specs(
+    root: &Path,
+    profile: &Profile,
+    overrides: &[String],
+) -> Result<Vec<EnvFileSpec>, String> {
+    let mut specs: Vec<EnvFileSpec> = profile
+        .env_file
+        .iter()
+        .map(|d| EnvFileSpec {
+            role: d.role.clone(),
+            path: root.join(&d.path),
+            required: d.required,
+        })
+        .collect();
+    if specs.is_empty() && !overrides.is_empty() {
+        specs.push(EnvFileSpec {
+            role: "main".into(),
+            path: PathBuf::new(),
+            required: true,
+        });
+    }
+    let roles: Vec<String> = specs.iter().map(|s| s.role.clone()).collect();
+    let mut next_plain = 0;
+    for value in overrides {
+        let (index, path) = match value.split_once('=') {
+            Some((role, path)) if roles.iter().any(|r| r == role) => {
+                (roles.iter().position(|r| r == role).unwrap_or(0), path)
+            }
+            _ => {
+                let index = next_plain;
+                next_plain += 1;
+                (index, value.as_str())
+            }
+        };
+        let spec = specs.get_mut(index).ok_or_else(|| {
+            format!(
+                "--env-file {value}: profile {} reads {} env file(s) (roles: {}); \
+                 name the role as ROLE=PATH",
+                profile.name,
+                roles.len(),
+                roles.join(", ")
+            )
+        })?;
+        spec.path = PathBuf::from(path);
+        spec.required = true;
+    }
+    Ok(specs)
+}
+
+fn compose_file_specs(
+    root: &Path,
+    profile: &Profile,
+    overrides: &[PathBuf],
+) -> Vec<ComposeFileSpec> {
+    if overrides.is_empty() {
+        profile
+            .compose_file
+            .iter()
+            .map(|d| ComposeFileSpec {
+                path: root.join(&d.path),
+                required: d.required,
+            })
+            .collect()
+    } else {
+        overrides
+            .iter()
+            .map(|p| ComposeFileSpec {
+                path: p.clone(),
+                required: true,
+            })
+            .collect()
+    }
+}
+
+fn build_selection(args: &AuditArgs, profile: &Profile) -> Result<Selection, String> {
+    let only = args
+        .only
+        .iter()
+        .map(|name| {
+            Category::parse(name).ok_or_else(|| {
+                let all: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                format!(
+                    "--only {name}: unknown category (one of: {})",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for id in &args.skip {
+        if !profile.check.iter().any(|c| &c.id == id) {
+            return Err(format!(
+                "--skip {id}: profile {} has no such check (see `rampart profiles show {}`)",
+                profile.name, profile.name
+            ));
+        }
+    }
+    Ok(Selection {
+        only,
+        skip: args.skip.clone(),
+    })
+}
+
+fn profiles(action: Option<ProfilesAction>) -> Result<u8, String> {
+    match action {
+        None => {
+            let mut out = String::new();
+            for embedded in builtin::PROFILES {
+                let p = profile::load_builtin(embedded.name).map_err(|e| e.to_string())?;
+                out.push_str(&format!(
+                    "{:<12} {:<40} {} checks\n",
+                    p.name,
+                    p.title,
+                    p.check.len()
+                ));
+            }
+            write_stdout(&out)?;
+        }
+        Some(ProfilesAction::Show { name }) => {
+            let p = if name.ends_with(".toml") {
+                profile::load_file(Path::new(&name))
+            } else {
+                profile::load_builtin(&name)
+            }
+            .map_err(|e| e.to_string())?;
+            write_stdout(&show_profile(&p)?)?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// The resolved profile as a standalone TOML profile (no `extends`), so it can be copied and
+/// edited.
+fn show_profile(p: &Profile) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct Shown<'a> {
+        name: &'a str,
+        title: &'a str,
+        description: &'a str,
+        env_file: &'a [profile::schema::EnvFileDecl],
+        compose_file: &'a [profile::schema::ComposeFileDecl],
+        check: &'a [profile::schema::CheckDef],
+    }
+    let body = toml::to_string(&Shown {
+        name: &p.name,
+        title: &p.title,
+        description: &p.description,
+        env_file: &p.env_file,
+        compose_file: &p.compose_file,
+        check: &p.check,
+    })
+    .map_err(|e| format!("cannot render profile {}: {e}", p.name))?;
+    Ok(format!(
+        "# Profile {} resolved from: {}\n\n{body}",
+        p.name,
+        p.lineage.join(" -> ")
+    ))
+}
+
+fn explain(id: &str) -> Result<u8, String> {
+    let mut found = None;
+    let mut used_by = Vec::new();
+    for embedded in builtin::PROFILES {
+        let p = profile::load_builtin(embedded.name).map_err(|e| e.to_string())?;
+        if let Some(check) = p.check.iter().find(|c| c.id == id) {
+            used_by.push(p.name.clone());
+            found.get_or_insert_with(|| check.clone());
+        }
+    }
+    let check = found.ok_or_else(|| {
+        format!(
+            "explain {id}: no built-in profile has this check (see `rampart profiles show NAME`)"
+        )
+    })?;
+    let mut out = format!(
+        "{id}: {}\n\nkind:      {}\ncategory:  {}\nseverity:  {}\nprofiles:  {}\n",
+        check.title,
+        check.kind.name(),
+        check.category(),
+        check.severity,
+        used_by.join(", ")
+    );
+    if !check.rationale.is_empty() {
+        out.push_str(&format!(
+            "\nWhy it matters:\n  {}\n",
+            check.rationale.trim()
+        ));
+    }
+    out.push_str(&format!(
+        "\nHow to fix a failure:\n  {}\n",
+        check.remediation.trim()
+    ));
+    write_stdout(&out)?;
+    Ok(EXIT_OK)
+}

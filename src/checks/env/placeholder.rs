@@ -1,0 +1,1 @@
+//! Recognising placeholder values copied from example files (`changeme`, `your-*`, `<...>`).

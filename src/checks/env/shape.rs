@@ -1,0 +1,1 @@
+//! Describing a secret without revealing it: length, character classes, placeholder look.

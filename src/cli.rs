@@ -1,0 +1,119 @@
+//! Command-line definitions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rampart",
+    version,
+    about = "Audit a self-hosted deployment before it goes live",
+    long_about = "Audit a self-hosted deployment before it goes live: TLS, certificate, \
+                  exposed ports, secrets in env files, file modes and what git tracks.\n\n\
+                  Exit codes: 0 nothing gated, 1 gated findings, 2 the tool could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a profile's checks and print the checklist.
+    Audit(AuditArgs),
+    /// List the built-in profiles, or print one fully resolved.
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+    },
+    /// Explain a check: why it matters and how to fix a failure.
+    Explain {
+        /// Check id, e.g. tls.legacy-versions
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// Print a profile with everything it inherits, as TOML (a starting point for your own).
+    Show {
+        /// Built-in profile name, or a path to a .toml profile.
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Fail,
+    Warn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Built-in profile: baseline, omnidev, cliproxyapi, rediflow, ocmt, koda.
+    #[arg(
+        long,
+        conflicts_with = "profile_file",
+        required_unless_present = "profile_file"
+    )]
+    pub profile: Option<String>,
+    /// Your own profile (TOML); it may `extends` a built-in one.
+    #[arg(long, value_name = "PATH")]
+    pub profile_file: Option<PathBuf>,
+    /// Install directory the profile's file locations are relative to.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The live deployment, e.g. https://koda.example.com
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Env file to read instead of the profile's default: PATH, or ROLE=PATH for profiles with
+    /// several (see `rampart profiles show NAME`). Repeatable.
+    #[arg(long, value_name = "[ROLE=]PATH")]
+    pub env_file: Vec<String>,
+    /// Compose file to read instead of the profile's defaults; repeat to layer like `-f`.
+    #[arg(long, value_name = "PATH")]
+    pub compose_file: Vec<PathBuf>,
+    /// Connect to ADDR for HOST:PORT (as curl's --resolve), to audit a server before DNS
+    /// points at it. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<String>,
+    /// Extra trusted CA certificates (PEM), for private CAs.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Shorthand for --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report here; with a non-text format the checklist still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest status that makes the exit code 1 (error always does).
+    #[arg(long, value_enum, default_value = "fail")]
+    pub fail_on: FailOnArg,
+    /// Report only this category (tls, certificate, http, exposure, secrets, files, dns,
+    /// config). Repeatable.
+    #[arg(long, value_name = "CATEGORY")]
+    pub only: Vec<String>,
+    /// Do not run this check id (reported as skip). Repeatable.
+    #[arg(long, value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Seconds allowed for each network connect, handshake or read.
+    #[arg(long, value_name = "SECS", default_value = "5")]
+    pub timeout: f64,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}

@@ -1,0 +1,12 @@
+//! rampart: a deployment-hardening audit for self-hosted web products.
+
+pub mod app;
+pub mod checks;
+pub mod cli;
+pub mod context;
+pub mod engine;
+pub mod finding;
+pub mod net;
+pub mod profile;
+pub mod report;
+pub mod target;

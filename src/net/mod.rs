@@ -1,0 +1,7 @@
+//! Network plumbing shared by the TLS and certificate checks.
+
+pub mod connect;
+pub mod hello;
+pub mod legacy_probe;
+pub mod rustls_probe;
+pub mod scan;

@@ -1,0 +1,314 @@
+//! Resolving a profile: parse, follow `extends`, merge `include`d check sets, apply `disable`,
+//! validate every check. All errors carry the file, line and column.
+
+use super::builtin;
+use super::error::{refine_span, ProfileError};
+use super::schema::{CheckDef, CheckSetFile, ComposeFileDecl, EnvFileDecl, ProfileFile};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// `extends` chains longer than this are refused (they are almost certainly a cycle).
+const MAX_EXTENDS_DEPTH: usize = 8;
+/// Largest profile or check-set file read from disk.
+const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// Profile names from the root of the `extends` chain down to this one.
+    pub lineage: Vec<String>,
+    pub env_file: Vec<EnvFileDecl>,
+    pub compose_file: Vec<ComposeFileDecl>,
+    pub check: Vec<CheckDef>,
+}
+
+/// Where a profile or check set came from: a built-in (by repository path) or a file on disk.
+struct Source {
+    label: String,
+    text: String,
+    dir: Option<PathBuf>,
+}
+
+pub fn load_builtin(name: &str) -> Result<Profile, ProfileError> {
+    let embedded = builtin::profile(name).ok_or_else(|| {
+        let names: Vec<_> = builtin::PROFILES.iter().map(|p| p.name).collect();
+        ProfileError::whole_file(
+            "--profile",
+            format!(
+                "no built-in profile {name:?} (available: {})",
+                names.join(", ")
+            ),
+        )
+    })?;
+    resolve(builtin_source(embedded), &mut Vec::new())
+}
+
+pub fn load_file(path: &Path) -> Result<Profile, ProfileError> {
+    resolve(read_source(path)?, &mut Vec::new())
+}
+
+fn builtin_source(e: &builtin::Embedded) -> Source {
+    Source {
+        label: e.path.to_string(),
+        text: e.text.to_string(),
+        dir: None,
+    }
+}
+
+fn read_source(path: &Path) -> Result<Source, ProfileError> {
+    let label = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ProfileError::whole_file(&label, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_PROFILE_BYTES {
+        return Err(ProfileError::whole_file(
+            &label,
+            format!("larger than {MAX_PROFILE_BYTES} bytes; not a profile"),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| ProfileError::whole_file(&label, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ProfileError::whole_file(&label, "not UTF-8 text; not a profile"))?;
+    Ok(Source {
+        label,
+        text,
+        dir: path.parent().map(Path::to_path_buf),
+    })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(src: &Source) -> Result<T, ProfileError> {
+    toml::from_str::<T>(&src.text).map_err(|e| {
+        let message = e.message().trim().to_string();
+        match e.span() {
+            Some(span) => {
+                let span = refine_span(&src.text, span, &message);
+                ProfileError::at(&src.label, &src.text, span, message)
+            }
+            None => ProfileError::whole_file(&src.label, message),
+        }
+    })
+}
+
+/// A reference to another profile or check set: a built-in name, or a `.toml` path relative to
+/// the referring file.
+fn locate(
+    reference: &Spanned<String>,
+    from: &Source,
+    what: &str,
+    find_builtin: fn(&str) -> Option<&'static builtin::Embedded>,
+) -> Result<Source, ProfileError> {
+    let name = reference.get_ref();
+    if name.ends_with(".toml") {
+        let path = match &from.dir {
+            Some(dir) => dir.join(name),
+            None => PathBuf::from(name),
+        };
+        return read_source(&path).map_err(|e| {
+            ProfileError::at(&from.label, &from.text, reference.span(), e.to_string())
+        });
+    }
+    match find_builtin(name) {
+        Some(e) => Ok(builtin_source(e)),
+        None => Err(ProfileError::at(
+            &from.label,
+            &from.text,
+            reference.span(),
+            format!("{what} {name:?} not found: not a built-in and not a .toml path"),
+        )),
+    }
+}
+
+fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError> {
+    if chain.contains(&src.label) || chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(ProfileError::whole_file(
+            &src.label,
+            format!(
+                "`extends` loops back: {} -> {}",
+                chain.join(" -> "),
+                src.label
+            ),
+        ));
+    }
+    chain.push(src.label.clone());
+    let file: ProfileFile = parse(&src)?;
+
+    let mut profile = match &file.extends {
+        Some(parent) => {
+            let parent_src = locate(parent, &src, "extends target", builtin::profile)?;
+            resolve(parent_src, chain)?
+        }
+        None => Profile {
+            name: String::new(),
+            title: String::new(),
+            description: String::new(),
+            lineage: Vec::new(),
+            env_file: Vec::new(),
+            compose_file: Vec::new(),
+            check: Vec::new(),
+        },
+    };
+
+    for reference in &file.include {
+        let set_src = locate(reference, &src, "check set", builtin::check_set)?;
+        let set: CheckSetFile = parse(&set_src)?;
+        merge_checks(&mut profile.check, set.check, &set_src)?;
+    }
+    merge_checks(&mut profile.check, file.check, &src)?;
+
+    for id in &file.disable {
+        let before = profile.check.len();
+        profile.check.retain(|c| &c.id != id.get_ref());
+        if profile.check.len() == before {
+            return Err(ProfileError::at(
+                &src.label,
+                &src.text,
+                id.span(),
+                format!(
+                    "`disable` names {:?}, which no inherited check has",
+                    id.get_ref()
+                ),
+            ));
+        }
+    }
+
+    profile.name = file.name.get_ref().clone();
+    profile.title = file.title;
+    if !file.description.is_empty() {
+        profile.description = file.description;
+    }
+    profile.lineage.push(profile.name.clone());
+    if let Some(env) = file.env_file {
+        profile.env_file = env;
+    }
+    if let Some(compose) = file.compose_file {
+        profile.compose_file = compose;
+    }
+    validate_file_roles(&profile, &src, &file.name)?;
+    chain.pop();
+    Ok(profile)
+}
+
+/// Adds checks in order; a check with an id already present replaces it in place, which is how
+/// a profile overrides an inherited check. Ids must be unique within one file.
+fn merge_checks(
+    into: &mut Vec<CheckDef>,
+    new: Vec<Spanned<CheckDef>>,
+    src: &Source,
+) -> Result<(), ProfileError> {
+    let mut seen: Vec<String> = Vec::new();
+    for spanned in new {
+        let span = spanned.span();
+        let check = spanned.into_inner();
+        let err = |message: String| ProfileError::at(&src.label, &src.text, span.clone(), message);
+        validate_check(&check).map_err(|m| err(format!("check {:?}: {m}", check.id)))?;
+        if seen.contains(&check.id) {
+            return Err(err(format!(
+                "check id {:?} appears twice in this file",
+                check.id
+            )));
+        }
+        seen.push(check.id.clone());
+        match into.iter_mut().find(|c| c.id == check.id) {
+            Some(existing) => *existing = check,
+            None => into.push(check),
+        }
+    }
+    Ok(())
+}
+
+fn validate_check(check: &CheckDef) -> Result<(), String> {
+    if !is_check_id(&check.id) {
+        return Err(
+            "id must be namespaced kebab-case, like `tls.legacy-versions` or `koda.session-secret`"
+                .into(),
+        );
+    }
+    if check.title.trim().is_empty() {
+        return Err("`title` is empty".into());
+    }
+    if check.remediation.trim().is_empty() {
+        return Err("`remediation` is empty: every failure needs a fix".into());
+    }
+    check.kind.validate()
+}
+
+fn is_check_id(id: &str) -> bool {
+    let mut parts = id.split('.');
+    let first_ok = parts.next().is_some_and(is_kebab);
+    let rest: Vec<&str> = parts.collect();
+    first_ok && !rest.is_empty() && rest.iter().all(|p| is_kebab(p))
+}
+
+fn is_kebab(part: &str) -> bool {
+    !part.is_empty()
+        && !part.starts_with('-')
+        && !part.ends_with('-')
+        && part
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Env checks name env files by role; a role that the profile does not declare is a typo that
+/// would otherwise turn into a silent skip.
+fn validate_file_roles(
+    profile: &Profile,
+    src: &Source,
+    name: &Spanned<String>,
+) -> Result<(), ProfileError> {
+    use crate::checks::CheckKind;
+    let roles: Vec<&str> = profile.env_file.iter().map(|e| e.role.as_str()).collect();
+    for check in &profile.check {
+        let mut named: Vec<&str> = Vec::new();
+        match &check.kind {
+            CheckKind::EnvSecret(c) => named.extend(c.file.as_deref()),
+            CheckKind::EnvValue(c) => named.extend(c.file.as_deref()),
+            CheckKind::EnvEquals(c) => {
+                named.extend(c.file.as_deref());
+                named.extend(c.other_file.as_deref());
+            }
+            _ => {}
+        }
+        if let Some(w) = &check.when {
+            named.extend(w.file.as_deref());
+        }
+        if let Some(bad) = named.into_iter().find(|r| !roles.contains(r)) {
+            return Err(ProfileError::at(
+                &src.label,
+                &src.text,
+                name.span(),
+                format!(
+                    "check {:?} names env file role {bad:?}, but the profile declares only [{}]",
+                    check.id,
+                    roles.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_are_namespaced_kebab_case() {
+        assert!(is_check_id("tls.legacy-versions"));
+        assert!(is_check_id("koda.files.state-dir"));
+        assert!(!is_check_id("tls"));
+        assert!(!is_check_id("Tls.x"));
+        assert!(!is_check_id("tls.-x"));
+        assert!(!is_check_id("tls..x"));
+    }
+
+    #[test]
+    fn every_builtin_profile_loads() {
+        for p in builtin::PROFILES {
+            let profile = load_builtin(p.name).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!profile.check.is_empty(), "{} has no checks", p.name);
+        }
+    }
+}
