@@ -56,7 +56,7 @@ pub enum CheckKind {
     #[serde(rename = "tls.legacy-versions")]
     TlsLegacyVersions(NoParams),
     #[serde(rename = "tls.version")]
-    TlsVersion(tls::TlsVersionCheck),
+    TlsVersion(tls::version::TlsVersionCheck),
     #[serde(rename = "tls.weak-ciphers")]
     TlsWeakCiphers(NoParams),
 
@@ -204,9 +204,9 @@ impl CheckKind {
             CheckKind::ComposePublicPorts(c) => c.evaluate(ctx),
             CheckKind::ComposeDockerSocket(c) => c.evaluate(ctx),
             CheckKind::ComposeNonRoot(c) => c.evaluate(ctx),
-            CheckKind::TlsLegacyVersions(_) => tls::legacy_versions(ctx),
+            CheckKind::TlsLegacyVersions(_) => tls::legacy::evaluate(ctx),
             CheckKind::TlsVersion(c) => c.evaluate(ctx),
-            CheckKind::TlsWeakCiphers(_) => tls::weak_ciphers(ctx),
+            CheckKind::TlsWeakCiphers(_) => tls::ciphers::evaluate(ctx),
             CheckKind::CertTrust(_) => cert::trust(ctx),
             CheckKind::CertHostname(_) => cert::hostname(ctx),
             CheckKind::CertValidity(_) => cert::validity(ctx),

@@ -4,4 +4,3 @@ pub mod connect;
 pub mod hello;
 pub mod legacy_probe;
 pub mod rustls_probe;
-pub mod scan;

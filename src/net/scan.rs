@@ -1,1 +1,0 @@
-//! Lazily-run, shared network scans: each runs at most once per audit, whichever check asks first.
