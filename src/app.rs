@@ -275,10 +275,10 @@ fn profiles(action: Option<ProfilesAction>) -> Result<u8, String> {
             for embedded in builtin::PROFILES {
                 let p = profile::load_builtin(embedded.name).map_err(|e| e.to_string())?;
                 out.push_str(&format!(
-                    "{:<12} {:<40} {} checks\n",
+                    "{:<12} {:>3} checks  {}\n",
                     p.name,
-                    p.title,
-                    p.check.len()
+                    p.check.len(),
+                    p.title
                 ));
             }
             write_stdout(&out)?;

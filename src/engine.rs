@@ -5,8 +5,8 @@
 
 use crate::checks::Needs;
 use crate::context::AuditContext;
-use crate::finding::{Category, Finding, Observation};
-use crate::profile::schema::{CheckDef, When};
+use crate::finding::{Category, Finding, Observation, Status};
+use crate::profile::schema::{CheckDef, OnFail, When};
 use crate::profile::Profile;
 use crate::target::Scheme;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,14 +56,7 @@ fn run_one(check: &CheckDef, ctx: &AuditContext, selection: &Selection) -> Vec<F
     } else if let Some(reason) = missing_input(check, ctx) {
         vec![Observation::skip(subject_for_missing(ctx), reason)]
     } else if let Some(reason) = check.when.as_ref().and_then(|w| condition_unmet(w, ctx)) {
-        vec![Observation::skip(
-            &check
-                .when
-                .as_ref()
-                .map(|w| w.var.clone())
-                .unwrap_or_default(),
-            reason,
-        )]
+        vec![Observation::skip(condition_subject(ctx), reason)]
     } else {
         let found = check.kind.evaluate(ctx);
         if found.is_empty() {
@@ -78,19 +71,26 @@ fn run_one(check: &CheckDef, ctx: &AuditContext, selection: &Selection) -> Vec<F
         .collect()
 }
 
+/// Conditions read the primary env file (or a named one); its path is the subject.
+fn condition_subject(ctx: &AuditContext) -> String {
+    ctx.env(None)
+        .map(|e| e.spec.path.display().to_string())
+        .unwrap_or_else(|| "env".to_string())
+}
+
 fn subject_for_missing(ctx: &AuditContext) -> String {
     ctx.target
         .url
         .as_ref()
         .map(|u| u.host_port())
-        .unwrap_or_else(|| "--url".to_string())
+        .unwrap_or_else(|| "live deployment".to_string())
 }
 
 fn missing_input(check: &CheckDef, ctx: &AuditContext) -> Option<String> {
     match check.kind.needs() {
         Needs::Local => None,
         Needs::HttpsUrl => match &ctx.target.url {
-            None => Some("needs --url https://HOST to examine the live deployment".into()),
+            None => Some("not examined: give --url https://HOST".into()),
             Some(u) if u.scheme != Scheme::Https => {
                 Some("--url is http://; TLS and certificate checks need https://".into())
             }
@@ -101,36 +101,52 @@ fn missing_input(check: &CheckDef, ctx: &AuditContext) -> Option<String> {
 
 /// `None` when the condition holds; otherwise why the check does not apply.
 fn condition_unmet(when: &When, ctx: &AuditContext) -> Option<String> {
+    if !when.all.is_empty() {
+        return when.all.iter().find_map(|w| condition_unmet(w, ctx));
+    }
+    if !when.any.is_empty() {
+        let reasons: Vec<String> = when
+            .any
+            .iter()
+            .map(|w| condition_unmet(w, ctx))
+            .collect::<Option<Vec<_>>>()?;
+        return Some(reasons.join(", and "));
+    }
+    let var = when.var.as_deref().unwrap_or_default();
     let value = ctx
         .env(when.file.as_deref())
-        .and_then(|e| e.get(&when.var))
+        .and_then(|e| e.get(var))
         .filter(|v| !v.is_empty());
     let same = |want: &str| value.is_some_and(|v| v.eq_ignore_ascii_case(want));
     if let Some(want) = &when.equals {
         if !same(want) {
-            return Some(format!("applies only when {}={want}", when.var));
+            return Some(format!("applies only when {var}={want}"));
         }
     }
     if let Some(unwanted) = &when.not_equals {
         if same(unwanted) {
-            return Some(format!("does not apply when {}={unwanted}", when.var));
+            return Some(format!("does not apply when {var}={unwanted}"));
         }
     }
     if let Some(set) = when.is_set {
         if set != value.is_some() {
             let state = if set { "is set" } else { "is unset" };
-            return Some(format!("applies only when {} {state}", when.var));
+            return Some(format!("applies only when {var} {state}"));
         }
     }
     None
 }
 
 fn to_finding(check: &CheckDef, o: Observation) -> Finding {
+    let status = match (o.status, check.on_fail) {
+        (Status::Fail, Some(OnFail::Warn)) => Status::Warn,
+        (status, _) => status,
+    };
     Finding {
         id: check.id.clone(),
         title: check.title.clone(),
         category: check.category(),
-        status: o.status,
+        status,
         severity: o.severity.unwrap_or(check.severity),
         subject: o.subject,
         message: o.message,

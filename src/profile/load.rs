@@ -232,6 +232,9 @@ fn validate_check(check: &CheckDef) -> Result<(), String> {
     if check.remediation.trim().is_empty() {
         return Err("`remediation` is empty: every failure needs a fix".into());
     }
+    if let Some(when) = &check.when {
+        when.validate()?;
+    }
     check.kind.validate()
 }
 
@@ -272,7 +275,7 @@ fn validate_file_roles(
             _ => {}
         }
         if let Some(w) = &check.when {
-            named.extend(w.file.as_deref());
+            named.extend(w.roles());
         }
         if let Some(bad) = named.into_iter().find(|r| !roles.contains(r)) {
             return Err(ProfileError::at(

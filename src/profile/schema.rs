@@ -61,11 +61,13 @@ fn medium() -> Severity {
     Severity::Medium
 }
 
-/// A `when` condition on an env variable: the check only applies when it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A `when` condition on env variables: the check only applies when it holds. Either one
+/// variable test (`var` with `equals` / `not_equals` / `is_set`) or a combination (`any`, `all`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct When {
-    pub var: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub var: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +77,48 @@ pub struct When {
     /// `true`: the variable is set and non-empty; `false`: unset or empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_set: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any: Vec<When>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all: Vec<When>,
+}
+
+impl When {
+    pub fn validate(&self) -> Result<(), String> {
+        let tests = self.equals.is_some() as u8
+            + self.not_equals.is_some() as u8
+            + self.is_set.is_some() as u8;
+        let combined = !self.any.is_empty() || !self.all.is_empty();
+        match (&self.var, combined) {
+            (Some(_), false) if tests == 1 => Ok(()),
+            (Some(_), false) => {
+                Err("`when` needs exactly one of `equals`, `not_equals`, `is_set`".into())
+            }
+            (None, true) if tests == 0 && self.file.is_none() => self
+                .any
+                .iter()
+                .chain(&self.all)
+                .try_for_each(When::validate),
+            _ => Err("`when` takes either `var` with one test, or `any`/`all` lists".into()),
+        }
+    }
+
+    /// Every env file role the condition reads.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = self.file.as_deref().into_iter().collect();
+        for w in self.any.iter().chain(&self.all) {
+            roles.extend(w.roles());
+        }
+        roles
+    }
+}
+
+/// How a check's failures count: some product rules are advisories (`warn`), not blockers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnFail {
+    Fail,
+    Warn,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +135,9 @@ pub struct CheckDef {
     pub rationale: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
+    /// `warn` reports this check's failures as warnings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_fail: Option<OnFail>,
     #[serde(flatten)]
     pub kind: CheckKind,
 }
