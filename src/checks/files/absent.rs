@@ -1,5 +1,6 @@
 //! `files.absent`: a path that should be gone (e.g. a one-time bootstrap token).
 
+use super::{is_absent, stat_error, validate_pattern};
 use crate::context::AuditContext;
 use crate::finding::{Observation, Status};
 use serde::{Deserialize, Serialize};
@@ -22,14 +23,122 @@ pub struct FilesAbsent {
 
 impl FilesAbsent {
     pub fn validate(&self) -> Result<(), String> {
-        Ok(())
+        validate_pattern(&self.path)?;
+        match self.if_present {
+            Status::Warn | Status::Fail => Ok(()),
+            other => Err(format!(
+                "`if_present` must be \"warn\" or \"fail\", not {other:?}",
+                other = other.as_str()
+            )),
+        }
     }
 
     pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let _ = ctx;
-        vec![Observation::error(
-            &self.path,
-            "files.absent not implemented yet",
-        )]
+        let path = match ctx.resolve_path(&self.path) {
+            Ok(p) => p,
+            Err(reason) => return vec![Observation::skip(&self.path, reason)],
+        };
+        let subject = path.display().to_string();
+        let obs = match std::fs::symlink_metadata(&path) {
+            Err(e) if is_absent(&e) => Observation::pass(&subject, "not present").actual("absent"),
+            Err(e) => Observation::error(&subject, stat_error(&subject, &e)),
+            Ok(meta) => {
+                let kind = if meta.file_type().is_symlink() {
+                    "symlink"
+                } else if meta.is_dir() {
+                    "directory"
+                } else {
+                    "file"
+                };
+                let message = if self.reason.is_empty() {
+                    "present; it should have been removed".to_string()
+                } else {
+                    format!("present: {}", self.reason)
+                };
+                Observation::new(self.if_present, &subject, message)
+                    .actual(format!("present ({kind})"))
+            }
+        };
+        vec![obs.expected("absent")]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{self, write};
+    use super::*;
+
+    fn check(path: &str) -> FilesAbsent {
+        FilesAbsent {
+            path: path.into(),
+            if_present: Status::Warn,
+            reason: "bootstrap token left after setup".into(),
+        }
+    }
+
+    fn one(c: &FilesAbsent, root: &std::path::Path) -> Observation {
+        c.validate().unwrap();
+        let mut obs = c.evaluate(&testutil::ctx(root));
+        assert_eq!(obs.len(), 1, "{obs:?}");
+        obs.remove(0)
+    }
+
+    #[test]
+    fn absent_passes_present_reports_configured_status_with_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = check("control_plane/bootstrap.txt");
+        assert_eq!(one(&c, dir.path()).status, Status::Pass);
+
+        write(dir.path(), "control_plane/bootstrap.txt", 0o600);
+        let o = one(&c, dir.path());
+        assert_eq!(o.status, Status::Warn);
+        assert_eq!(o.message, "present: bootstrap token left after setup");
+        assert_eq!(o.actual, "present (file)");
+        assert!(!format!("{o:?}").contains("hunter2"));
+
+        let strict = FilesAbsent {
+            if_present: Status::Fail,
+            reason: String::new(),
+            ..c
+        };
+        let o = one(&strict, dir.path());
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("should have been removed"));
+    }
+
+    #[test]
+    fn dangling_symlink_counts_as_present() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("gone", dir.path().join("token")).unwrap();
+        let o = one(&check("token"), dir.path());
+        assert_eq!(
+            (o.status, o.actual.as_str()),
+            (Status::Warn, "present (symlink)")
+        );
+    }
+
+    #[test]
+    fn unresolvable_variable_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = one(
+            &check("${STATE_ROOT_DIR}/control_plane/bootstrap.txt"),
+            dir.path(),
+        );
+        assert_eq!(o.status, Status::Skip);
+        assert!(
+            o.message.contains("STATE_ROOT_DIR is not set"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn validate_rejects_odd_statuses_and_empty_paths() {
+        let mut c = check("x");
+        c.if_present = Status::Pass;
+        assert!(c.validate().is_err());
+        c.if_present = Status::Fail;
+        assert!(c.validate().is_ok());
+        assert!(check("").validate().is_err());
     }
 }

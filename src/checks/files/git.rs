@@ -1,8 +1,17 @@
 //! `files.git`: a sensitive path is neither tracked by git nor left un-ignored.
+//!
+//! Git is asked as few times as possible: one `rev-parse` per distinct directory, then per
+//! repository one `ls-files` and (when needed) one `check-ignore` for all of the check's paths.
 
+use super::gitcmd::{self, GitError, GitOutput};
+use super::{is_absent, no_env_files, select, stat_error, validate_selector};
 use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::finding::{Observation, Status};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,13 +29,558 @@ fn yes() -> bool {
     true
 }
 
+/// A path placed in its repository.
+struct Located {
+    index: usize,
+    subject: String,
+    /// Relative to the work tree's top, as git names it.
+    rel: PathBuf,
+    present: bool,
+}
+
 impl FilesGit {
     pub fn validate(&self) -> Result<(), String> {
-        Ok(())
+        validate_selector(self.path.as_deref(), self.env_files)
     }
 
     pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let _ = ctx;
-        vec![Observation::error("files", "files.git not implemented yet")]
+        let selected = select(ctx, self.path.as_deref(), self.env_files);
+        if selected.is_empty() {
+            return vec![no_env_files()];
+        }
+        let mut out: Vec<Option<Observation>> = vec![None; selected.len()];
+        let mut toplevels: HashMap<PathBuf, Result<Option<PathBuf>, GitError>> = HashMap::new();
+        let mut repos: BTreeMap<PathBuf, Vec<Located>> = BTreeMap::new();
+        for (index, sel) in selected.iter().enumerate() {
+            let subject = sel.subject.clone();
+            let path = match &sel.path {
+                Ok(p) => p,
+                Err(reason) => {
+                    out[index] = Some(Observation::skip(subject, reason.clone()));
+                    continue;
+                }
+            };
+            match locate(path, &subject, &mut toplevels) {
+                Ok((top, rel, present)) => repos.entry(top).or_default().push(Located {
+                    index,
+                    subject,
+                    rel,
+                    present,
+                }),
+                Err(obs) => out[index] = Some(obs),
+            }
+        }
+        for (top, items) in &repos {
+            for (index, obs) in self.judge_repo(top, items) {
+                out[index] = Some(obs);
+            }
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    fn expected(&self) -> &'static str {
+        if self.must_be_ignored {
+            "not tracked by git, matched by .gitignore"
+        } else {
+            "not tracked by git"
+        }
+    }
+
+    /// One observation per path of one repository.
+    fn judge_repo(&self, top: &Path, items: &[Located]) -> Vec<(usize, Observation)> {
+        let rels: Vec<&OsStr> = items.iter().map(|i| i.rel.as_os_str()).collect();
+        let tracked = match ls_files(top, &rels) {
+            Ok(t) => t,
+            Err(e) => return all_error(items, &e),
+        };
+        let tracked_under = |rel: &Path| -> Vec<&PathBuf> {
+            tracked.iter().filter(|t| t.starts_with(rel)).collect()
+        };
+
+        let to_ask: Vec<&OsStr> = items
+            .iter()
+            .filter(|i| self.must_be_ignored && i.present && tracked_under(&i.rel).is_empty())
+            .map(|i| i.rel.as_os_str())
+            .collect();
+        let ignored = if to_ask.is_empty() {
+            HashMap::new()
+        } else {
+            match check_ignore(top, &to_ask) {
+                Ok(m) => m,
+                Err(e) => return all_error(items, &e),
+            }
+        };
+
+        items
+            .iter()
+            .map(|item| {
+                let obs = self.judge(top, item, &tracked_under(&item.rel), &ignored);
+                let obs = if obs.status == Status::Skip {
+                    obs
+                } else {
+                    obs.expected(self.expected())
+                };
+                (item.index, obs)
+            })
+            .collect()
+    }
+
+    fn judge(
+        &self,
+        top: &Path,
+        item: &Located,
+        tracked: &[&PathBuf],
+        ignored: &HashMap<PathBuf, String>,
+    ) -> Observation {
+        let subject = item.subject.as_str();
+        if let Some(first) = tracked.first() {
+            let deleted = if item.present {
+                ""
+            } else {
+                " (deleted from the work tree, still in the index)"
+            };
+            let what = if **first == item.rel {
+                format!("tracked by git{deleted}")
+            } else {
+                format!(
+                    "{} tracked file(s) under it in git, e.g. {}{deleted}",
+                    tracked.len(),
+                    first.display()
+                )
+            };
+            return Observation::fail(
+                subject,
+                format!(
+                    "{what}: the secret is in the repository history; remove with \
+                     git rm --cached and rotate"
+                ),
+            )
+            .actual(format!("tracked in {}", top.display()));
+        }
+        if !item.present {
+            return Observation::skip(subject, "not present and not tracked by git");
+        }
+        if !self.must_be_ignored {
+            return Observation::pass(subject, "not tracked by git").actual("untracked");
+        }
+        match ignored.get(&item.rel) {
+            Some(rule) => {
+                Observation::pass(subject, format!("not tracked by git; ignored by {rule}"))
+                    .actual("untracked, ignored")
+            }
+            None => Observation::fail(
+                subject,
+                "not in .gitignore: one `git add .` away from being committed",
+            )
+            .actual(format!("untracked, not ignored in {}", top.display())),
+        }
+    }
+}
+
+fn all_error(items: &[Located], message: &str) -> Vec<(usize, Observation)> {
+    items
+        .iter()
+        .map(|i| (i.index, Observation::error(i.subject.clone(), message)))
+        .collect()
+}
+
+/// The work tree holding `path`, and the path relative to its top; or the observation that
+/// ends the check for this path (not in a repository, git missing, unreadable).
+fn locate(
+    path: &Path,
+    subject: &str,
+    toplevels: &mut HashMap<PathBuf, Result<Option<PathBuf>, GitError>>,
+) -> Result<(PathBuf, PathBuf, bool), Observation> {
+    let present = match std::fs::symlink_metadata(path) {
+        Ok(_) => true,
+        Err(e) if is_absent(&e) => false,
+        Err(e) => return Err(Observation::error(subject, stat_error(subject, &e))),
+    };
+    // Ask git from the nearest directory that exists: a tracked file may be gone from disk.
+    let Some(dir) = path
+        .ancestors()
+        .skip(1)
+        .map(|a| {
+            if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            }
+        })
+        .find(|a| a.is_dir())
+    else {
+        return Err(Observation::skip(subject, "no existing parent directory"));
+    };
+    let real_dir = std::fs::canonicalize(dir)
+        .map_err(|e| Observation::error(subject, stat_error(&dir.display().to_string(), &e)))?;
+    let tail = path.strip_prefix(dir).unwrap_or(path);
+
+    let top = toplevels
+        .entry(real_dir.clone())
+        .or_insert_with(|| toplevel(&real_dir));
+    let top = match top {
+        Ok(Some(top)) => top.clone(),
+        Ok(None) => return Err(Observation::skip(subject, "not inside a git work tree")),
+        Err(GitError::NotInstalled) => return Err(Observation::skip(subject, "git not found")),
+        Err(GitError::TimedOut) => {
+            return Err(Observation::error(
+                subject,
+                format!(
+                    "git did not answer within {}s in {}",
+                    gitcmd::GIT_TIMEOUT.as_secs(),
+                    real_dir.display()
+                ),
+            ))
+        }
+        Err(GitError::Io(e)) => return Err(Observation::error(subject, e.clone())),
+    };
+    let Ok(in_repo) = real_dir.strip_prefix(&top) else {
+        return Err(Observation::skip(
+            subject,
+            format!("outside the git work tree {}", top.display()),
+        ));
+    };
+    let rel = in_repo.join(tail);
+    if rel.as_os_str().is_empty() {
+        return Err(Observation::skip(
+            subject,
+            "is the top of the git work tree itself",
+        ));
+    }
+    Ok((top, rel, present))
+}
+
+/// `Ok(None)` when `dir` is not inside a work tree (including inside `.git` or a bare repo).
+fn toplevel(dir: &Path) -> Result<Option<PathBuf>, GitError> {
+    let out = gitcmd::run(
+        dir,
+        &[OsStr::new("rev-parse"), OsStr::new("--show-toplevel")],
+    )?;
+    if out.code != Some(0) {
+        let reason = out.reason();
+        if reason.contains("not a git repository") || reason.contains("work tree") {
+            return Ok(None);
+        }
+        // Git's safe.directory guard, typically when rampart runs as root over a deployment
+        // owned by a service user. Overriding it would let that user's repository config run
+        // commands as root, so the check reports it instead.
+        if reason.contains("dubious ownership") {
+            return Err(GitError::Io(format!(
+                "git refuses the repository around {}: it belongs to another user \
+                 (run rampart as its owner, or add it to git's safe.directory)",
+                dir.display()
+            )));
+        }
+        return Err(GitError::Io(format!(
+            "git cannot read the repository around {}: {reason}",
+            dir.display()
+        )));
+    }
+    let line = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+    if line.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(PathBuf::from(OsStr::from_bytes(line))))
+}
+
+fn failed(what: &str, top: &Path, out: &GitOutput) -> String {
+    format!("git {what} failed in {}: {}", top.display(), out.reason())
+}
+
+fn timeout_message(what: &str, top: &Path, e: GitError) -> String {
+    match e {
+        GitError::TimedOut => format!(
+            "git {what} did not answer within {}s in {}",
+            gitcmd::GIT_TIMEOUT.as_secs(),
+            top.display()
+        ),
+        GitError::NotInstalled => "git not found".into(),
+        GitError::Io(e) => e,
+    }
+}
+
+/// Index entries (tracked files) at or under the given paths.
+fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
+    // Paths are passed as they are: `*` or `:` in a file name is not a pattern.
+    let mut args = ["--literal-pathspecs", "ls-files", "-z", "--"]
+        .map(OsStr::new)
+        .to_vec();
+    args.extend_from_slice(rels);
+    let out = gitcmd::run(top, &args).map_err(|e| timeout_message("ls-files", top, e))?;
+    if out.code != Some(0) {
+        return Err(failed("ls-files", top, &out));
+    }
+    Ok(out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .map(|e| PathBuf::from(OsStr::from_bytes(e)))
+        .collect())
+}
+
+/// The ignored paths among `rels`, each with the rule that ignores it (`.gitignore:3 (*.env)`).
+fn check_ignore(top: &Path, rels: &[&OsStr]) -> Result<HashMap<PathBuf, String>, String> {
+    let args = ["check-ignore", "-v", "-z", "--stdin"].map(OsStr::new);
+    let mut input = Vec::new();
+    for rel in rels {
+        input.extend_from_slice(rel.as_bytes());
+        input.push(0);
+    }
+    let out = gitcmd::run_with_input(top, &args, Some(input))
+        .map_err(|e| timeout_message("check-ignore", top, e))?;
+    // 0: some paths ignored, 1: none.
+    if !matches!(out.code, Some(0) | Some(1)) {
+        return Err(failed("check-ignore", top, &out));
+    }
+    let fields: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
+    let mut ignored = HashMap::new();
+    // Records are SOURCE NUL LINE NUL PATTERN NUL PATH NUL.
+    for record in fields.chunks_exact(4) {
+        let [source, line, pattern, path] = record else {
+            continue;
+        };
+        // `-v` also reports matches of negated (`!`) patterns, which un-ignore the path.
+        if pattern.starts_with(b"!") {
+            continue;
+        }
+        let rule = format!(
+            "{}:{} ({})",
+            String::from_utf8_lossy(source),
+            String::from_utf8_lossy(line),
+            String::from_utf8_lossy(pattern)
+        );
+        ignored.insert(PathBuf::from(OsStr::from_bytes(path)), rule);
+    }
+    Ok(ignored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{self, write};
+    use super::*;
+    use std::process::Command;
+    use std::time::Instant;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git must be installed for these tests");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"]);
+        dir
+    }
+
+    fn check(path: &str) -> FilesGit {
+        FilesGit {
+            path: Some(path.into()),
+            env_files: false,
+            must_be_ignored: true,
+        }
+    }
+
+    fn one(c: &FilesGit, root: &Path) -> Observation {
+        c.validate().unwrap();
+        let mut obs = c.evaluate(&testutil::ctx(root));
+        assert_eq!(obs.len(), 1, "{obs:?}");
+        obs.remove(0)
+    }
+
+    #[test]
+    fn tracked_file_fails_even_after_deletion_from_the_work_tree() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, ".env", 0o600);
+        git(root, &["add", ".env"]);
+        git(root, &["commit", "-q", "-m", "oops"]);
+        let o = one(&check(".env"), root);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(o.message.starts_with("tracked by git:"), "{}", o.message);
+        assert!(o.message.contains("git rm --cached"));
+        assert!(!format!("{o:?}").contains("hunter2"));
+
+        std::fs::remove_file(root.join(".env")).unwrap();
+        let o = one(&check(".env"), root);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("still in the index"), "{}", o.message);
+    }
+
+    #[test]
+    fn untracked_file_must_be_ignored() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, ".env", 0o600);
+        let o = one(&check(".env"), root);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(o.message.contains("not in .gitignore"), "{}", o.message);
+
+        let lenient = FilesGit {
+            must_be_ignored: false,
+            ..check(".env")
+        };
+        assert_eq!(one(&lenient, root).status, Status::Pass);
+
+        std::fs::write(root.join(".gitignore"), "# secrets\n.env\n").unwrap();
+        let o = one(&check(".env"), root);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        assert!(o.message.contains(".gitignore:2 (.env)"), "{}", o.message);
+    }
+
+    #[test]
+    fn negated_rule_does_not_count_as_ignored() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, ".env", 0o600);
+        std::fs::write(root.join(".gitignore"), ".env*\n!.env\n").unwrap();
+        assert_eq!(one(&check(".env"), root).status, Status::Fail);
+    }
+
+    #[test]
+    fn directories_and_nested_paths() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, "data/ralph.db", 0o600);
+        std::fs::write(root.join(".gitignore"), "data/\n").unwrap();
+        assert_eq!(one(&check("data"), root).status, Status::Pass);
+        let o = one(&check("data/ralph.db"), root);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+
+        // Force-added despite the rule: tracked wins over ignored.
+        git(root, &["add", "-f", "data/ralph.db"]);
+        let o = one(&check("data"), root);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(o.message.contains("data/ralph.db"), "{}", o.message);
+        assert_eq!(one(&check("data/ralph.db"), root).status, Status::Fail);
+    }
+
+    #[test]
+    fn file_names_with_pattern_characters_and_spaces_are_literal() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, "s*.env", 0o600);
+        write(root, "secret.env", 0o600);
+        write(root, "my kéy[1].pem", 0o600);
+        std::fs::write(root.join(".gitignore"), "my kéy\\[1\\].pem\n").unwrap();
+        git(root, &["add", "secret.env"]);
+        // `*` must not match the tracked secret.env.
+        let o = one(&check("s*.env"), root);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(o.message.contains("not in .gitignore"), "{}", o.message);
+        let o = one(&check("my kéy[1].pem"), root);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        git(root, &["add", "-f", "my kéy[1].pem"]);
+        assert_eq!(one(&check("my kéy[1].pem"), root).status, Status::Fail);
+    }
+
+    #[test]
+    fn missing_untracked_path_is_skipped() {
+        let dir = repo();
+        let o = one(&check("data/api-keys.json"), dir.path());
+        assert_eq!(o.status, Status::Skip, "{o:?}");
+    }
+
+    #[test]
+    fn outside_a_repository_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), ".env", 0o600);
+        let o = one(&check(".env"), dir.path());
+        assert_eq!(
+            (o.status, o.message.as_str()),
+            (Status::Skip, "not inside a git work tree")
+        );
+        // An absolute path elsewhere, while the root itself is a repository.
+        let repo_dir = repo();
+        let outside = dir.path().join(".env");
+        let o = one(&check(&outside.display().to_string()), repo_dir.path());
+        assert_eq!(o.status, Status::Skip);
+    }
+
+    #[test]
+    fn root_in_a_subdirectory_of_the_repository() {
+        let dir = repo();
+        let root = dir.path().join("deploy");
+        write(&root, ".env", 0o600);
+        std::fs::write(dir.path().join(".gitignore"), "deploy/.env\n").unwrap();
+        assert_eq!(one(&check(".env"), &root).status, Status::Pass);
+        git(dir.path(), &["add", "-f", "deploy/.env"]);
+        assert_eq!(one(&check(".env"), &root).status, Status::Fail);
+    }
+
+    #[test]
+    fn env_files_are_judged_in_one_pass_and_quickly() {
+        let dir = repo();
+        let root = dir.path();
+        for name in [".env", ".env.prod", ".env.qa"] {
+            write(root, name, 0o600);
+        }
+        std::fs::write(root.join(".gitignore"), ".env.prod\n").unwrap();
+        git(root, &["add", ".env"]);
+        let ctx = testutil::ctx_with_env(
+            root,
+            vec![
+                testutil::env_spec(root, ".env", true),
+                testutil::env_spec(root, ".env.prod", true),
+                testutil::env_spec(root, ".env.qa", true),
+                testutil::env_spec(root, ".env.missing", false),
+            ],
+        );
+        let c = FilesGit {
+            path: None,
+            env_files: true,
+            must_be_ignored: true,
+        };
+        c.validate().unwrap();
+        let started = Instant::now();
+        let obs = c.evaluate(&ctx);
+        let took = started.elapsed();
+        eprintln!("files.git over four env files took {took:?}");
+        let statuses: Vec<Status> = obs.iter().map(|o| o.status).collect();
+        assert_eq!(
+            statuses,
+            vec![Status::Fail, Status::Pass, Status::Fail, Status::Skip],
+            "{obs:?}"
+        );
+        // Three git runs (rev-parse, ls-files, check-ignore) for four files.
+        assert!(took.as_millis() < 500, "took {took:?}");
+    }
+
+    #[test]
+    fn repository_of_another_user_is_an_error_not_a_pass() {
+        let dir = repo();
+        let root = dir.path();
+        write(root, ".env", 0o600);
+        // Only root can hand the repository to someone else; for others the case cannot arise.
+        let handed_over = std::os::unix::fs::chown(root, Some(4242), Some(4242)).is_ok()
+            && std::os::unix::fs::chown(root.join(".git"), Some(4242), Some(4242)).is_ok();
+        if !handed_over {
+            return;
+        }
+        let o = one(&check(".env"), root);
+        assert_eq!(o.status, Status::Error, "{o:?}");
+        assert!(o.message.contains("safe.directory"), "{}", o.message);
+    }
+
+    #[test]
+    fn unresolvable_variable_skips() {
+        let dir = repo();
+        let o = one(&check("${STATE_ROOT_DIR}/.master.key"), dir.path());
+        assert_eq!(o.status, Status::Skip);
+        assert!(o.message.contains("STATE_ROOT_DIR"));
+    }
+
+    #[test]
+    fn validate_requires_one_selector() {
+        let mut c = check(".env");
+        assert!(c.validate().is_ok());
+        c.env_files = true;
+        assert!(c.validate().is_err());
     }
 }

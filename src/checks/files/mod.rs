@@ -2,9 +2,15 @@
 
 pub mod absent;
 pub mod git;
+mod gitcmd;
 pub mod mode;
+mod owner;
 
+use crate::context::AuditContext;
+use crate::finding::Observation;
 use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::PathBuf;
 
 /// Which paths a files check examines: one path (relative to `--root`, `${VAR}` filled from the
 /// primary env file) or every env file of the target.
@@ -19,10 +25,193 @@ pub struct PathSelector {
 
 impl PathSelector {
     pub fn validate(&self) -> Result<(), String> {
-        match (&self.path, self.env_files) {
-            (Some(_), true) => Err("give either `path` or `env_files = true`, not both".into()),
-            (None, false) => Err("missing `path` (or `env_files = true`)".into()),
-            _ => Ok(()),
+        validate_selector(self.path.as_deref(), self.env_files)
+    }
+}
+
+/// The rule behind [`PathSelector`], shared by kinds that carry `path` / `env_files` inline.
+pub(crate) fn validate_selector(path: Option<&str>, env_files: bool) -> Result<(), String> {
+    match (path, env_files) {
+        (Some(_), true) => Err("give either `path` or `env_files = true`, not both".into()),
+        (None, false) => Err("missing `path` (or `env_files = true`)".into()),
+        (Some(p), false) => validate_pattern(p),
+        (None, true) => Ok(()),
+    }
+}
+
+/// A path pattern must name something and close every `${`.
+pub(crate) fn validate_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.trim().is_empty() {
+        return Err("`path` is empty".into());
+    }
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("`path` {pattern:?}: unclosed `${{`"))?;
+        if after[..end].is_empty() {
+            return Err(format!("`path` {pattern:?}: empty `${{}}`"));
         }
+        rest = &after[end + 1..];
+    }
+    Ok(())
+}
+
+/// One path a check examines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Selected {
+    /// What findings name: the resolved path, or the pattern when it could not be resolved.
+    pub subject: String,
+    /// The path on disk, or why it could not be worked out (a skip reason).
+    pub path: Result<PathBuf, String>,
+    /// An env file's own `required`; `None` for a profile path (the check decides).
+    pub required: Option<bool>,
+}
+
+/// The paths named by `path` or `env_files`, in declaration order.
+pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) -> Vec<Selected> {
+    if env_files {
+        return ctx
+            .target
+            .env_files
+            .iter()
+            .map(|spec| Selected {
+                subject: spec.path.display().to_string(),
+                path: Ok(spec.path.clone()),
+                required: Some(spec.required),
+            })
+            .collect();
+    }
+    let Some(pattern) = path else {
+        return Vec::new();
+    };
+    vec![match ctx.resolve_path(pattern) {
+        Ok(p) => Selected {
+            subject: p.display().to_string(),
+            path: Ok(p),
+            required: None,
+        },
+        Err(reason) => Selected {
+            subject: pattern.to_string(),
+            path: Err(reason),
+            required: None,
+        },
+    }]
+}
+
+/// What a check reports when `env_files = true` but the target has none.
+pub(crate) fn no_env_files() -> Observation {
+    Observation::skip("env files", "the target declares no env files")
+}
+
+/// Errors that mean "nothing is at this path" rather than "could not look".
+pub(crate) fn is_absent(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
+}
+
+/// A one-line reason for a failed `stat`, naming the path.
+pub(crate) fn stat_error(subject: &str, e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::PermissionDenied {
+        format!("cannot examine {subject}: permission denied (run as a user that can read it)")
+    } else {
+        format!("cannot examine {subject}: {e}")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::context::AuditContext;
+    use crate::target::{EnvFileSpec, Target};
+    use std::path::Path;
+    use std::time::Duration;
+
+    pub fn ctx(root: &Path) -> AuditContext {
+        ctx_with_env(root, Vec::new())
+    }
+
+    pub fn ctx_with_env(root: &Path, env_files: Vec<EnvFileSpec>) -> AuditContext {
+        AuditContext::new(Target {
+            root: root.to_path_buf(),
+            env_files,
+            compose_files: Vec::new(),
+            url: None,
+            resolve: Vec::new(),
+            ca_file: None,
+            timeout: Duration::from_secs(5),
+        })
+    }
+
+    pub fn env_spec(root: &Path, name: &str, required: bool) -> EnvFileSpec {
+        EnvFileSpec {
+            role: name.to_string(),
+            path: root.join(name),
+            required,
+        }
+    }
+
+    pub fn write(root: &Path, rel: &str, mode: u32) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = root.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, "SECRET_VALUE=hunter2-do-not-print\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selector_needs_exactly_one_source() {
+        assert!(validate_selector(Some(".env"), false).is_ok());
+        assert!(validate_selector(None, true).is_ok());
+        assert!(validate_selector(Some(".env"), true).is_err());
+        assert!(validate_selector(None, false).is_err());
+        assert!(validate_selector(Some(""), false).is_err());
+        assert!(validate_selector(Some("${STATE/x"), false).is_err());
+        assert!(validate_selector(Some("${}/x"), false).is_err());
+        assert!(validate_selector(Some("${STATE_ROOT_DIR}/x"), false).is_ok());
+        let sel = PathSelector {
+            path: None,
+            env_files: false,
+        };
+        assert!(sel.validate().is_err());
+    }
+
+    #[test]
+    fn unset_variable_becomes_a_skip_reason_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = testutil::ctx(dir.path());
+        let sel = select(&ctx, Some("${STATE_ROOT_DIR}/bootstrap.txt"), false);
+        assert_eq!(sel.len(), 1);
+        assert_eq!(sel[0].subject, "${STATE_ROOT_DIR}/bootstrap.txt");
+        let reason = sel[0].path.clone().unwrap_err();
+        assert!(reason.contains("STATE_ROOT_DIR"), "{reason}");
+    }
+
+    #[test]
+    fn env_files_selects_every_env_file_with_its_required_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let ctx = testutil::ctx_with_env(
+            root,
+            vec![
+                testutil::env_spec(root, ".env", true),
+                testutil::env_spec(root, ".env.qa", false),
+            ],
+        );
+        let sel = select(&ctx, None, true);
+        assert_eq!(sel.len(), 2);
+        assert_eq!(sel[0].required, Some(true));
+        assert_eq!(sel[1].required, Some(false));
+        assert_eq!(sel[1].path.as_deref().unwrap(), root.join(".env.qa"));
     }
 }
