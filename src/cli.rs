@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a profile's checks and print the checklist.
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// List the built-in profiles, or print one fully resolved.
     Profiles {
         #[command(subcommand)]
