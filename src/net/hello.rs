@@ -560,9 +560,12 @@ mod tests {
         None
     }
 
+    /// Extension types with their data, in the order sent.
+    type Extensions = Vec<(u16, Vec<u8>)>;
+
     /// Walks a ClientHello record and returns (record version, client version, suites,
-    /// extension types with their data).
-    fn dissect(record: &[u8]) -> (u16, u16, Vec<u16>, Vec<(u16, Vec<u8>)>) {
+    /// extensions), checking every length field on the way.
+    fn dissect(record: &[u8]) -> (u16, u16, Vec<u16>, Extensions) {
         let mut f = Fields { data: record };
         assert_eq!(f.u8("type").unwrap(), CONTENT_HANDSHAKE);
         let record_version = f.u16("v").unwrap();
