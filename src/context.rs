@@ -16,8 +16,8 @@ pub struct AuditContext {
     compose: OnceLock<ComposeState>,
     endpoint: OnceLock<Option<Result<Endpoint, NetError>>>,
     /// Filled by `net::legacy_probe`, `net::rustls_probe` on first use.
-    pub(crate) legacy_scan: OnceLock<LegacyScan>,
-    pub(crate) weak_cipher_scan: OnceLock<WeakCipherScan>,
+    pub(crate) legacy_scan: OnceLock<Result<LegacyScan, NetError>>,
+    pub(crate) weak_cipher_scan: OnceLock<Result<WeakCipherScan, NetError>>,
     pub(crate) handshake_scan: OnceLock<HandshakeScan>,
 }
 

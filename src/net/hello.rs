@@ -1,1 +1,883 @@
 //! A small TLS record codec: builds ClientHellos for any version and parses ServerHello/Alert.
+//!
+//! Pure functions over bytes, so every quirk of a server's answer (records split across reads,
+//! several handshake messages per record, a message split across records, non-TLS bytes) is
+//! tested with fixtures; the socket side lives in `legacy_probe`.
+
+use std::fmt;
+use std::net::IpAddr;
+
+pub const SSL3: u16 = 0x0300;
+pub const TLS10: u16 = 0x0301;
+pub const TLS11: u16 = 0x0302;
+pub const TLS12: u16 = 0x0303;
+pub const TLS13: u16 = 0x0304;
+
+const CONTENT_CHANGE_CIPHER_SPEC: u8 = 20;
+const CONTENT_ALERT: u8 = 21;
+const CONTENT_HANDSHAKE: u8 = 22;
+const CONTENT_APPLICATION_DATA: u8 = 23;
+
+const HANDSHAKE_HELLO_REQUEST: u8 = 0;
+const HANDSHAKE_CLIENT_HELLO: u8 = 1;
+const HANDSHAKE_SERVER_HELLO: u8 = 2;
+
+const EXT_SERVER_NAME: u16 = 0;
+const EXT_SUPPORTED_GROUPS: u16 = 10;
+const EXT_EC_POINT_FORMATS: u16 = 11;
+const EXT_SIGNATURE_ALGORITHMS: u16 = 13;
+const EXT_PADDING: u16 = 21;
+const EXT_SUPPORTED_VERSIONS: u16 = 43;
+
+/// Signals secure renegotiation without an extension, which SSL 3.0 hellos cannot carry.
+pub const RENEGOTIATION_INFO_SCSV: u16 = 0x00FF;
+
+/// x25519, secp256r1, secp384r1, secp521r1: what ECDHE servers of every era pick from.
+const GROUPS: [u16; 4] = [0x001D, 0x0017, 0x0018, 0x0019];
+
+/// Every signature scheme a TLS 1.2 server might sign with, SHA-1 included, so the hello is
+/// never refused for want of a scheme before the server looks at the cipher suites.
+const SIGNATURE_SCHEMES: [u16; 16] = [
+    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0807, 0x0808, 0x0809, 0x080A, 0x080B, 0x0401,
+    0x0501, 0x0601, 0x0201, 0x0203,
+];
+
+/// Largest record body the protocol allows (2^14 plus expansion for protected records).
+const MAX_RECORD_LEN: usize = 16384 + 2048;
+/// Bounds on what is read while waiting for the ServerHello.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+pub const MAX_RECORDS: usize = 32;
+
+/// "SSL 3.0", "TLS 1.2", ... for a wire version.
+pub fn version_name(version: u16) -> String {
+    match version {
+        0x0002 => "SSL 2.0".into(),
+        SSL3 => "SSL 3.0".into(),
+        TLS10 => "TLS 1.0".into(),
+        TLS11 => "TLS 1.1".into(),
+        TLS12 => "TLS 1.2".into(),
+        TLS13 => "TLS 1.3".into(),
+        other => format!("version 0x{other:04x}"),
+    }
+}
+
+/// The name to send as SNI for a host, or `None` when SNI must not be sent (IP literals,
+/// names too long or not ASCII).
+pub fn sni_name(host: &str) -> Option<&str> {
+    let ok =
+        !host.is_empty() && host.len() <= 253 && host.is_ascii() && host.parse::<IpAddr>().is_err();
+    ok.then_some(host)
+}
+
+/// What a probe offers: the version (also the highest one acceptable to us) and the suites.
+#[derive(Debug, Clone)]
+pub struct ClientHello<'a> {
+    pub version: u16,
+    pub cipher_suites: &'a [u16],
+    /// Sent as SNI unless the hello is SSL 3.0 (which has no extensions).
+    pub server_name: Option<&'a str>,
+}
+
+impl ClientHello<'_> {
+    /// The complete record to write to the socket.
+    pub fn to_record(&self, random: &[u8; 32]) -> Vec<u8> {
+        let mut body = Vec::with_capacity(512);
+        put_u16(&mut body, self.version);
+        body.extend_from_slice(random);
+        body.push(0); // no session id: nothing to resume
+        let mut suites: Vec<u16> = self.cipher_suites.to_vec();
+        if !suites.contains(&RENEGOTIATION_INFO_SCSV) {
+            suites.push(RENEGOTIATION_INFO_SCSV);
+        }
+        put_u16(&mut body, (suites.len() * 2) as u16);
+        for s in suites {
+            put_u16(&mut body, s);
+        }
+        body.extend_from_slice(&[1, 0]); // compression: null only
+
+        // SSL 3.0 predates extensions; some SSL 3.0 stacks refuse a hello that carries any.
+        if self.version > SSL3 {
+            let mut ext = self.extensions();
+            if let Some(padding) = padding_needed(4 + body.len() + 2 + ext.len()) {
+                put_u16(&mut ext, EXT_PADDING);
+                put_u16(&mut ext, padding as u16);
+                ext.resize(ext.len() + padding, 0);
+            }
+            put_u16(&mut body, ext.len() as u16);
+            body.extend_from_slice(&ext);
+        }
+
+        let mut handshake = Vec::with_capacity(body.len() + 4);
+        handshake.push(HANDSHAKE_CLIENT_HELLO);
+        put_u24(&mut handshake, body.len());
+        handshake.extend_from_slice(&body);
+
+        // Record version 3.1 for everything above SSL 3.0: what real clients send, and what
+        // version-intolerant servers expect.
+        let mut record = Vec::with_capacity(handshake.len() + 5);
+        record.push(CONTENT_HANDSHAKE);
+        put_u16(&mut record, self.version.min(TLS10));
+        put_u16(&mut record, handshake.len() as u16);
+        record.extend_from_slice(&handshake);
+        record
+    }
+
+    fn extensions(&self) -> Vec<u8> {
+        let mut ext = Vec::new();
+        if let Some(name) = self.server_name {
+            let mut list = Vec::new();
+            list.push(0); // host_name
+            put_u16(&mut list, name.len() as u16);
+            list.extend_from_slice(name.as_bytes());
+            let mut data = Vec::new();
+            put_u16(&mut data, list.len() as u16);
+            data.extend_from_slice(&list);
+            put_extension(&mut ext, EXT_SERVER_NAME, &data);
+        }
+        let mut groups = Vec::new();
+        put_u16(&mut groups, (GROUPS.len() * 2) as u16);
+        GROUPS.iter().for_each(|g| put_u16(&mut groups, *g));
+        put_extension(&mut ext, EXT_SUPPORTED_GROUPS, &groups);
+        put_extension(&mut ext, EXT_EC_POINT_FORMATS, &[1, 0]); // uncompressed only
+        if self.version >= TLS12 {
+            let mut schemes = Vec::new();
+            put_u16(&mut schemes, (SIGNATURE_SCHEMES.len() * 2) as u16);
+            SIGNATURE_SCHEMES
+                .iter()
+                .for_each(|s| put_u16(&mut schemes, *s));
+            put_extension(&mut ext, EXT_SIGNATURE_ALGORITHMS, &schemes);
+        }
+        ext
+    }
+}
+
+/// Some servers (notably older F5 load balancers) hang on hellos whose handshake message is
+/// 256..=511 bytes long; RFC 7685 padding moves it to at least 512. Takes the message length
+/// without padding and returns the padding extension's data length, if one is needed.
+fn padding_needed(message_len: usize) -> Option<usize> {
+    if !(256..512).contains(&message_len) {
+        return None;
+    }
+    // The extension's own 4-byte header counts towards the 512.
+    Some((512 - message_len).saturating_sub(4).max(1))
+}
+
+fn put_u16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_be_bytes());
+}
+
+fn put_u24(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+}
+
+fn put_extension(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
+    put_u16(out, kind);
+    put_u16(out, data.len() as u16);
+    out.extend_from_slice(data);
+}
+
+/// The parts of a ServerHello a probe needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerHello {
+    /// The negotiated version: `supported_versions` when present, else the legacy field.
+    pub version: u16,
+    pub cipher_suite: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alert {
+    pub level: u8,
+    pub description: u8,
+}
+
+impl Alert {
+    pub fn is_fatal(&self) -> bool {
+        self.level == 2
+    }
+
+    pub fn description_name(&self) -> String {
+        let name = match self.description {
+            0 => "close_notify",
+            10 => "unexpected_message",
+            20 => "bad_record_mac",
+            21 => "decryption_failed",
+            22 => "record_overflow",
+            30 => "decompression_failure",
+            40 => "handshake_failure",
+            41 => "no_certificate",
+            42 => "bad_certificate",
+            43 => "unsupported_certificate",
+            44 => "certificate_revoked",
+            45 => "certificate_expired",
+            46 => "certificate_unknown",
+            47 => "illegal_parameter",
+            48 => "unknown_ca",
+            49 => "access_denied",
+            50 => "decode_error",
+            51 => "decrypt_error",
+            60 => "export_restriction",
+            70 => "protocol_version",
+            71 => "insufficient_security",
+            80 => "internal_error",
+            86 => "inappropriate_fallback",
+            90 => "user_canceled",
+            100 => "no_renegotiation",
+            109 => "missing_extension",
+            110 => "unsupported_extension",
+            112 => "unrecognized_name",
+            113 => "bad_certificate_status_response",
+            115 => "unknown_psk_identity",
+            116 => "certificate_required",
+            120 => "no_application_protocol",
+            other => return format!("alert {other}"),
+        };
+        name.to_string()
+    }
+}
+
+impl fmt::Display for Alert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = if self.is_fatal() { "" } else { "warning " };
+        write!(f, "{level}alert {}", self.description_name())
+    }
+}
+
+/// How a server answered a ClientHello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerAnswer {
+    Hello(ServerHello),
+    /// A fatal alert, a close_notify, or a warning alert followed by the end of the connection.
+    Alert(Alert),
+    /// The connection ended (closed or reset) before a ServerHello or an alert.
+    Closed {
+        reset: bool,
+    },
+    /// Not a TLS answer; says what the bytes look like.
+    Invalid(String),
+}
+
+/// Reassembles a server's answer from the bytes read so far, up to the ServerHello.
+#[derive(Debug, Default)]
+pub struct AnswerReader {
+    pending: Vec<u8>,
+    handshake: Vec<u8>,
+    alert: Vec<u8>,
+    total: usize,
+    records: usize,
+    warning: Option<Alert>,
+}
+
+impl AnswerReader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next bytes from the socket; returns the answer as soon as it is complete.
+    pub fn feed(&mut self, bytes: &[u8]) -> Option<ServerAnswer> {
+        let take = bytes.len().min(MAX_ANSWER_BYTES - self.total);
+        self.pending.extend_from_slice(&bytes[..take]);
+        self.total += take;
+        loop {
+            if let Some(problem) = self.header_problem() {
+                return Some(ServerAnswer::Invalid(problem));
+            }
+            if self.pending.len() < 5 {
+                break;
+            }
+            let len = usize::from(u16::from_be_bytes([self.pending[3], self.pending[4]]));
+            if self.pending.len() < 5 + len {
+                break;
+            }
+            let content_type = self.pending[0];
+            let payload: Vec<u8> = self.pending.drain(..5 + len).skip(5).collect();
+            self.records += 1;
+            if let Some(answer) = self.on_record(content_type, &payload) {
+                return Some(answer);
+            }
+            if self.records >= MAX_RECORDS {
+                return Some(ServerAnswer::Invalid(format!(
+                    "no ServerHello within the first {MAX_RECORDS} records"
+                )));
+            }
+        }
+        if self.total >= MAX_ANSWER_BYTES {
+            return Some(ServerAnswer::Invalid(format!(
+                "no ServerHello within the first {} KiB",
+                MAX_ANSWER_BYTES / 1024
+            )));
+        }
+        None
+    }
+
+    /// The answer when the connection ends before one was complete.
+    pub fn finish(&self, reset: bool) -> ServerAnswer {
+        match self.warning {
+            Some(alert) => ServerAnswer::Alert(alert),
+            None => ServerAnswer::Closed { reset },
+        }
+    }
+
+    /// Checks the (possibly partial) header of the next record, so that non-TLS bytes are
+    /// recognised from the first byte rather than after waiting for five.
+    fn header_problem(&self) -> Option<String> {
+        let h = &self.pending;
+        let bad_type = h
+            .first()
+            .is_some_and(|t| !(CONTENT_CHANGE_CIPHER_SPEC..=CONTENT_APPLICATION_DATA).contains(t));
+        let bad_version =
+            h.get(1).is_some_and(|major| *major != 3) || h.get(2).is_some_and(|minor| *minor > 4);
+        let bad_len =
+            h.len() >= 5 && usize::from(u16::from_be_bytes([h[3], h[4]])) > MAX_RECORD_LEN;
+        if !(bad_type || bad_version || bad_len) {
+            return None;
+        }
+        Some(if self.records == 0 {
+            describe_non_tls(h)
+        } else {
+            format!(
+                "malformed TLS record after {} records (header {})",
+                self.records,
+                hex(&h[..h.len().min(5)])
+            )
+        })
+    }
+
+    fn on_record(&mut self, content_type: u8, payload: &[u8]) -> Option<ServerAnswer> {
+        match content_type {
+            CONTENT_HANDSHAKE => {
+                self.handshake.extend_from_slice(payload);
+                self.next_handshake_message()
+            }
+            CONTENT_ALERT => {
+                self.alert.extend_from_slice(payload);
+                while self.alert.len() >= 2 {
+                    let alert = Alert {
+                        level: self.alert[0],
+                        description: self.alert[1],
+                    };
+                    self.alert.drain(..2);
+                    // A warning (e.g. unrecognized_name) does not end the handshake by itself.
+                    if alert.is_fatal() || alert.description == 0 {
+                        return Some(ServerAnswer::Alert(alert));
+                    }
+                    self.warning = Some(alert);
+                }
+                None
+            }
+            CONTENT_CHANGE_CIPHER_SPEC => Some(ServerAnswer::Invalid(
+                "ChangeCipherSpec before any ServerHello".into(),
+            )),
+            _ => Some(ServerAnswer::Invalid(
+                "application data before any ServerHello".into(),
+            )),
+        }
+    }
+
+    fn next_handshake_message(&mut self) -> Option<ServerAnswer> {
+        while self.handshake.len() >= 4 {
+            let kind = self.handshake[0];
+            let len = (usize::from(self.handshake[1]) << 16)
+                | (usize::from(self.handshake[2]) << 8)
+                | usize::from(self.handshake[3]);
+            if len > MAX_ANSWER_BYTES {
+                return Some(ServerAnswer::Invalid(format!(
+                    "handshake message of {len} bytes announced"
+                )));
+            }
+            if self.handshake.len() < 4 + len {
+                return None;
+            }
+            let body: Vec<u8> = self.handshake.drain(..4 + len).skip(4).collect();
+            match kind {
+                HANDSHAKE_SERVER_HELLO => {
+                    return Some(match parse_server_hello(&body) {
+                        Ok(hello) => ServerAnswer::Hello(hello),
+                        Err(e) => ServerAnswer::Invalid(format!("malformed ServerHello: {e}")),
+                    })
+                }
+                HANDSHAKE_HELLO_REQUEST => continue,
+                other => {
+                    return Some(ServerAnswer::Invalid(format!(
+                        "handshake message type {other} before any ServerHello"
+                    )))
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Reads big-endian fields from a slice, failing instead of panicking at its end.
+struct Fields<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn bytes(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+        if self.data.len() < n {
+            return Err(format!("truncated at {what}"));
+        }
+        let (head, tail) = self.data.split_at(n);
+        self.data = tail;
+        Ok(head)
+    }
+
+    fn u8(&mut self, what: &str) -> Result<u8, String> {
+        Ok(self.bytes(1, what)?[0])
+    }
+
+    fn u16(&mut self, what: &str) -> Result<u16, String> {
+        let b = self.bytes(2, what)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+}
+
+pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
+    let mut f = Fields { data: body };
+    let legacy_version = f.u16("version")?;
+    f.bytes(32, "random")?;
+    let session_id_len = f.u8("session id")?;
+    if session_id_len > 32 {
+        return Err(format!("session id of {session_id_len} bytes"));
+    }
+    f.bytes(usize::from(session_id_len), "session id")?;
+    let cipher_suite = f.u16("cipher suite")?;
+    f.u8("compression method")?;
+    let mut version = legacy_version;
+    if !f.data.is_empty() {
+        let ext_len = f.u16("extensions length")?;
+        let mut exts = Fields {
+            data: f.bytes(usize::from(ext_len), "extensions")?,
+        };
+        while !exts.data.is_empty() {
+            let kind = exts.u16("extension type")?;
+            let len = exts.u16("extension length")?;
+            let data = exts.bytes(usize::from(len), "extension data")?;
+            if kind == EXT_SUPPORTED_VERSIONS {
+                let [hi, lo] = data else {
+                    return Err(format!("supported_versions of {len} bytes"));
+                };
+                version = u16::from_be_bytes([*hi, *lo]);
+            }
+        }
+    }
+    Ok(ServerHello {
+        version,
+        cipher_suite,
+    })
+}
+
+/// Says what a non-TLS answer looks like, from its first bytes.
+pub fn describe_non_tls(bytes: &[u8]) -> String {
+    let first_line: String = bytes
+        .iter()
+        .take_while(|b| **b != b'\r' && **b != b'\n')
+        .take(60)
+        .map(|b| char::from(*b))
+        .collect();
+    let printable = !first_line.is_empty()
+        && first_line
+            .chars()
+            .all(|c| c.is_ascii_graphic() || c == ' ' || c == '\t');
+    if bytes.starts_with(b"HTTP/") {
+        format!("not TLS: the server answered in plain HTTP ({first_line:?})")
+    } else if bytes.starts_with(b"SSH-") {
+        format!("not TLS: looks like an SSH server ({first_line:?})")
+    } else if printable {
+        format!("not TLS: the server sent text ({first_line:?})")
+    } else {
+        format!(
+            "not TLS: the answer starts with bytes {}",
+            hex(&bytes[..bytes.len().min(8)])
+        )
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RANDOM: [u8; 32] = [7; 32];
+
+    /// A handshake record holding the given messages.
+    fn handshake_record(messages: &[Vec<u8>]) -> Vec<u8> {
+        let body: Vec<u8> = messages.concat();
+        record(CONTENT_HANDSHAKE, TLS12, &body)
+    }
+
+    fn record(content_type: u8, version: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![content_type];
+        put_u16(&mut r, version);
+        put_u16(&mut r, body.len() as u16);
+        r.extend_from_slice(body);
+        r
+    }
+
+    fn message(kind: u8, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![kind];
+        put_u24(&mut m, body.len());
+        m.extend_from_slice(body);
+        m
+    }
+
+    fn server_hello_body(version: u16, suite: u16, extensions: Option<&[u8]>) -> Vec<u8> {
+        let mut b = Vec::new();
+        put_u16(&mut b, version);
+        b.extend_from_slice(&[9; 32]);
+        b.push(32);
+        b.extend_from_slice(&[1; 32]);
+        put_u16(&mut b, suite);
+        b.push(0);
+        if let Some(ext) = extensions {
+            put_u16(&mut b, ext.len() as u16);
+            b.extend_from_slice(ext);
+        }
+        b
+    }
+
+    fn server_hello(version: u16, suite: u16) -> Vec<u8> {
+        message(
+            HANDSHAKE_SERVER_HELLO,
+            &server_hello_body(version, suite, None),
+        )
+    }
+
+    fn feed_all(chunks: &[&[u8]]) -> Option<ServerAnswer> {
+        let mut reader = AnswerReader::new();
+        for chunk in chunks {
+            if let Some(answer) = reader.feed(chunk) {
+                return Some(answer);
+            }
+        }
+        None
+    }
+
+    /// Extension types with their data, in the order sent.
+    type Extensions = Vec<(u16, Vec<u8>)>;
+
+    /// Walks a ClientHello record and returns (record version, client version, suites,
+    /// extensions), checking every length field on the way.
+    fn dissect(record: &[u8]) -> (u16, u16, Vec<u16>, Extensions) {
+        let mut f = Fields { data: record };
+        assert_eq!(f.u8("type").unwrap(), CONTENT_HANDSHAKE);
+        let record_version = f.u16("v").unwrap();
+        let len = f.u16("len").unwrap();
+        assert_eq!(usize::from(len), f.data.len(), "record length");
+        assert_eq!(f.u8("hs").unwrap(), HANDSHAKE_CLIENT_HELLO);
+        let hs_len = f.bytes(3, "len").unwrap();
+        let hs_len = (usize::from(hs_len[1]) << 8) | usize::from(hs_len[2]);
+        assert_eq!(hs_len, f.data.len(), "handshake length");
+        let client_version = f.u16("cv").unwrap();
+        assert_eq!(f.bytes(32, "random").unwrap(), &RANDOM);
+        assert_eq!(f.u8("sid").unwrap(), 0);
+        let n = f.u16("suites").unwrap();
+        let suites = (0..n / 2).map(|_| f.u16("s").unwrap()).collect();
+        assert_eq!(f.bytes(2, "compression").unwrap(), &[1, 0]);
+        let mut exts = Vec::new();
+        if !f.data.is_empty() {
+            let total = f.u16("ext len").unwrap();
+            assert_eq!(usize::from(total), f.data.len(), "extensions length");
+            while !f.data.is_empty() {
+                let kind = f.u16("k").unwrap();
+                let len = f.u16("l").unwrap();
+                exts.push((kind, f.bytes(usize::from(len), "d").unwrap().to_vec()));
+            }
+        }
+        (record_version, client_version, suites, exts)
+    }
+
+    #[test]
+    fn tls10_hello_carries_sni_groups_and_scsv_but_no_signature_algorithms() {
+        let hello = ClientHello {
+            version: TLS10,
+            cipher_suites: &[0xC013, 0x002F],
+            server_name: Some("example.com"),
+        };
+        let (record_version, client_version, suites, exts) = dissect(&hello.to_record(&RANDOM));
+        assert_eq!((record_version, client_version), (TLS10, TLS10));
+        assert_eq!(suites, vec![0xC013, 0x002F, RENEGOTIATION_INFO_SCSV]);
+        let kinds: Vec<u16> = exts.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            kinds,
+            vec![EXT_SERVER_NAME, EXT_SUPPORTED_GROUPS, EXT_EC_POINT_FORMATS]
+        );
+        let sni = &exts[0].1;
+        assert_eq!(&sni[5..], b"example.com");
+        assert_eq!(sni[2], 0, "host_name type");
+    }
+
+    #[test]
+    fn tls12_hello_adds_signature_algorithms_and_keeps_record_version_3_1() {
+        let hello = ClientHello {
+            version: TLS12,
+            cipher_suites: &[0x0002],
+            server_name: None,
+        };
+        let (record_version, client_version, _, exts) = dissect(&hello.to_record(&RANDOM));
+        assert_eq!((record_version, client_version), (TLS10, TLS12));
+        assert!(exts.iter().all(|(k, _)| *k != EXT_SERVER_NAME));
+        assert!(exts.iter().any(|(k, _)| *k == EXT_SIGNATURE_ALGORITHMS));
+    }
+
+    #[test]
+    fn ssl3_hello_has_no_extensions_at_all() {
+        let hello = ClientHello {
+            version: SSL3,
+            cipher_suites: &[0x000A],
+            server_name: None,
+        };
+        let record = hello.to_record(&RANDOM);
+        let (record_version, client_version, suites, exts) = dissect(&record);
+        assert_eq!((record_version, client_version), (SSL3, SSL3));
+        assert_eq!(suites, vec![0x000A, RENEGOTIATION_INFO_SCSV]);
+        assert!(exts.is_empty());
+        // Record header + handshake header + version + random + sid + suites + compression.
+        assert_eq!(record.len(), 5 + 4 + 2 + 32 + 1 + 2 + 4 + 2);
+    }
+
+    #[test]
+    fn hellos_between_256_and_511_bytes_are_padded_to_512() {
+        let suites: Vec<u16> = (1..=100).collect();
+        let hello = ClientHello {
+            version: TLS12,
+            cipher_suites: &suites,
+            server_name: None,
+        };
+        let record = hello.to_record(&RANDOM);
+        let (_, _, _, exts) = dissect(&record);
+        assert_eq!(exts.last().map(|(k, _)| *k), Some(EXT_PADDING));
+        assert_eq!(record.len() - 5, 512, "handshake message length");
+        let small = ClientHello {
+            version: TLS12,
+            cipher_suites: &[1],
+            server_name: None,
+        };
+        let (_, _, _, exts) = dissect(&small.to_record(&RANDOM));
+        assert!(exts.iter().all(|(k, _)| *k != EXT_PADDING));
+    }
+
+    #[test]
+    fn sni_is_omitted_for_ip_literals() {
+        assert_eq!(sni_name("example.com"), Some("example.com"));
+        assert_eq!(sni_name("127.0.0.1"), None);
+        assert_eq!(sni_name("::1"), None);
+        assert_eq!(sni_name(""), None);
+        assert_eq!(sni_name(&"a".repeat(300)), None);
+    }
+
+    #[test]
+    fn parses_a_server_hello_in_one_record() {
+        let bytes = handshake_record(&[server_hello(TLS10, 0xC013)]);
+        assert_eq!(
+            feed_all(&[&bytes]),
+            Some(ServerAnswer::Hello(ServerHello {
+                version: TLS10,
+                cipher_suite: 0xC013
+            }))
+        );
+    }
+
+    #[test]
+    fn parses_a_record_split_across_many_reads() {
+        let bytes = handshake_record(&[server_hello(TLS11, 0x002F)]);
+        let chunks: Vec<&[u8]> = bytes.chunks(3).collect();
+        let mut reader = AnswerReader::new();
+        let mut answer = None;
+        for (i, c) in chunks.iter().enumerate() {
+            answer = reader.feed(c);
+            if i + 1 < chunks.len() {
+                assert_eq!(answer, None, "answer before the last chunk");
+            }
+        }
+        assert_eq!(
+            answer,
+            Some(ServerAnswer::Hello(ServerHello {
+                version: TLS11,
+                cipher_suite: 0x002F
+            }))
+        );
+    }
+
+    #[test]
+    fn parses_a_server_hello_split_across_records() {
+        let msg = server_hello(TLS12, 0x009C);
+        let (a, b) = msg.split_at(10);
+        let bytes = [
+            record(CONTENT_HANDSHAKE, TLS12, a),
+            record(CONTENT_HANDSHAKE, TLS12, b),
+        ]
+        .concat();
+        assert_eq!(
+            feed_all(&[&bytes]),
+            Some(ServerAnswer::Hello(ServerHello {
+                version: TLS12,
+                cipher_suite: 0x009C
+            }))
+        );
+    }
+
+    #[test]
+    fn skips_hello_request_and_stops_at_the_server_hello_among_several_messages() {
+        let certificate = message(11, &[0; 40]);
+        let bytes = handshake_record(&[
+            message(HANDSHAKE_HELLO_REQUEST, &[]),
+            server_hello(TLS12, 0x0002),
+            certificate,
+        ]);
+        assert_eq!(
+            feed_all(&[&bytes]),
+            Some(ServerAnswer::Hello(ServerHello {
+                version: TLS12,
+                cipher_suite: 0x0002
+            }))
+        );
+    }
+
+    #[test]
+    fn supported_versions_overrides_the_legacy_version_field() {
+        let mut ext = Vec::new();
+        put_extension(&mut ext, 0xFF01, &[0]);
+        put_extension(&mut ext, EXT_SUPPORTED_VERSIONS, &TLS13.to_be_bytes());
+        let msg = message(
+            HANDSHAKE_SERVER_HELLO,
+            &server_hello_body(TLS12, 0x1301, Some(&ext)),
+        );
+        assert_eq!(
+            feed_all(&[&handshake_record(&[msg])]),
+            Some(ServerAnswer::Hello(ServerHello {
+                version: TLS13,
+                cipher_suite: 0x1301
+            }))
+        );
+    }
+
+    #[test]
+    fn fatal_alert_ends_the_answer() {
+        let bytes = record(CONTENT_ALERT, TLS10, &[2, 70]);
+        let Some(ServerAnswer::Alert(alert)) = feed_all(&[&bytes]) else {
+            panic!("expected an alert");
+        };
+        assert_eq!(alert.to_string(), "alert protocol_version");
+    }
+
+    #[test]
+    fn warning_alert_is_remembered_until_the_connection_ends() {
+        let mut reader = AnswerReader::new();
+        assert_eq!(reader.feed(&record(CONTENT_ALERT, TLS12, &[1, 112])), None);
+        let answer = reader.finish(false);
+        assert_eq!(
+            answer,
+            ServerAnswer::Alert(Alert {
+                level: 1,
+                description: 112
+            })
+        );
+        if let ServerAnswer::Alert(a) = answer {
+            assert_eq!(a.to_string(), "warning alert unrecognized_name");
+        }
+        // ...but a ServerHello after it still counts.
+        let mut reader = AnswerReader::new();
+        let bytes = [
+            record(CONTENT_ALERT, TLS12, &[1, 112]),
+            handshake_record(&[server_hello(TLS12, 0x0005)]),
+        ]
+        .concat();
+        assert!(matches!(reader.feed(&bytes), Some(ServerAnswer::Hello(_))));
+    }
+
+    #[test]
+    fn end_of_stream_without_answer_is_closed() {
+        let mut reader = AnswerReader::new();
+        let partial = handshake_record(&[server_hello(TLS12, 0x0005)]);
+        assert_eq!(reader.feed(&partial[..20]), None);
+        assert_eq!(reader.finish(true), ServerAnswer::Closed { reset: true });
+    }
+
+    #[test]
+    fn http_answer_is_described_as_not_tls() {
+        let Some(ServerAnswer::Invalid(why)) = feed_all(&[b"HTTP/1.1 400 Bad Request\r\n\r\n"])
+        else {
+            panic!("expected an invalid answer");
+        };
+        assert_eq!(
+            why,
+            "not TLS: the server answered in plain HTTP (\"HTTP/1.1 400 Bad Request\")"
+        );
+        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&[0x00, 0xff, 0x10, 0x99]]) else {
+            panic!("expected an invalid answer");
+        };
+        assert_eq!(why, "not TLS: the answer starts with bytes 00 ff 10 99");
+        let Some(ServerAnswer::Invalid(why)) = feed_all(&[b"SSH-2.0-OpenSSH_9.6\r\n"]) else {
+            panic!("expected an invalid answer");
+        };
+        assert!(why.contains("SSH"), "{why}");
+    }
+
+    #[test]
+    fn bad_version_byte_is_caught_before_the_header_is_complete() {
+        // Handshake content type, but major version 0x05: not TLS.
+        assert!(matches!(
+            feed_all(&[&[22, 5]]),
+            Some(ServerAnswer::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn oversized_record_and_too_many_records_are_refused() {
+        assert!(matches!(
+            feed_all(&[&[22, 3, 3, 0xff, 0xff]]),
+            Some(ServerAnswer::Invalid(_))
+        ));
+        let hello_request = handshake_record(&[message(HANDSHAKE_HELLO_REQUEST, &[])]);
+        let many = hello_request.repeat(MAX_RECORDS + 1);
+        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&many]) else {
+            panic!("expected the record limit");
+        };
+        assert!(why.contains("records"), "{why}");
+    }
+
+    #[test]
+    fn answer_bytes_are_bounded() {
+        // One huge handshake message that never completes.
+        let mut reader = AnswerReader::new();
+        let mut first = vec![CONTENT_HANDSHAKE, 3, 3, 0x40, 0x00, 11, 0x00, 0xff, 0xff];
+        first.resize(5 + 0x4000, 0);
+        let mut answer = reader.feed(&first);
+        let chunk = record(CONTENT_HANDSHAKE, TLS12, &[0; 0x4000]);
+        for _ in 0..8 {
+            if answer.is_some() {
+                break;
+            }
+            answer = reader.feed(&chunk);
+        }
+        assert!(
+            matches!(answer, Some(ServerAnswer::Invalid(ref why)) if why.contains("KiB")),
+            "{answer:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_server_hello_is_reported_not_panicked_on() {
+        let msg = message(HANDSHAKE_SERVER_HELLO, &[3, 3, 1, 2]);
+        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&handshake_record(&[msg])]) else {
+            panic!("expected an invalid answer");
+        };
+        assert_eq!(why, "malformed ServerHello: truncated at random");
+    }
+
+    #[test]
+    fn change_cipher_spec_before_server_hello_is_invalid() {
+        assert!(matches!(
+            feed_all(&[&record(CONTENT_CHANGE_CIPHER_SPEC, TLS12, &[1])]),
+            Some(ServerAnswer::Invalid(_))
+        ));
+    }
+}

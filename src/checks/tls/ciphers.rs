@@ -1,12 +1,73 @@
 //! `tls.weak-ciphers`: no NULL, anonymous, EXPORT, RC4 or DES/3DES suite is accepted.
+//!
+//! One observation per class. Each class is offered alone, at TLS 1.2 and at TLS 1.0, and
+//! re-offered without the suites already accepted so that every accepted one is listed.
 
 use crate::context::AuditContext;
 use crate::finding::Observation;
+use crate::net::legacy_probe::{self, ClassResult, ProbeOutcome, MAX_ROUNDS_PER_CLASS};
 
 pub fn evaluate(ctx: &AuditContext) -> Vec<Observation> {
-    let _ = ctx;
-    vec![Observation::error(
-        "tls",
-        "tls.weak-ciphers not implemented yet",
-    )]
+    let subject = legacy_probe::endpoint_subject(ctx);
+    let scan = match legacy_probe::weak_cipher_scan(ctx) {
+        None => {
+            return vec![Observation::skip(
+                subject,
+                "needs --url https://HOST to probe cipher suites",
+            )]
+        }
+        Some(Err(e)) => return vec![cannot_probe(subject, &e.to_string())],
+        Some(Ok(scan)) => scan,
+    };
+    if let Some(failure) = scan.common_failure() {
+        return vec![cannot_probe(subject, &failure.to_string())];
+    }
+    scan.classes
+        .iter()
+        .map(|class| observe(&subject, class))
+        .collect()
+}
+
+fn cannot_probe(subject: String, why: &str) -> Observation {
+    Observation::error(subject, format!("cannot probe weak cipher suites: {why}"))
+        .expected("a TLS server answering the probes")
+        .actual(why)
+}
+
+fn observe(subject: &str, result: &ClassResult) -> Observation {
+    let label = result.class.label();
+    let subject = format!("{subject} {label} suites");
+    let expected = "none accepted";
+    if !result.accepted.is_empty() {
+        let mut actual = format!("accepted: {}", result.accepted_suites().join(", "));
+        if result.truncated {
+            actual.push_str(&format!(
+                " (stopped after {MAX_ROUNDS_PER_CLASS} rounds; there may be more)"
+            ));
+        }
+        return Observation::fail(subject, format!("the server accepts {label} cipher suites"))
+            .expected(expected)
+            .actual(actual);
+    }
+    if let Some(f) = result.first_failure() {
+        return Observation::error(
+            subject,
+            format!("{label} cipher suites could not be probed: {f}"),
+        )
+        .expected(expected)
+        .actual(f.to_string());
+    }
+    let refusals: Vec<String> = result
+        .endings
+        .iter()
+        .filter_map(|(version, outcome)| match outcome {
+            ProbeOutcome::NotAccepted { reason } => {
+                Some(format!("{} hello: {reason}", version.name()))
+            }
+            _ => None,
+        })
+        .collect();
+    Observation::pass(subject, format!("no {label} cipher suite is accepted"))
+        .expected(expected)
+        .actual(refusals.join("; "))
 }
