@@ -1,7 +1,7 @@
 //! What the certificate checks need to know about each presented certificate, read once
 //! with x509-parser into plain owned values.
 
-use crate::net::rustls_probe::roots::name_contents;
+use crate::net::rustls_probe::roots::sequence_contents;
 use rustls::pki_types::CertificateDer;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -56,6 +56,8 @@ pub struct CertInfo {
     /// DER `Name` contents, for matching issuers to subjects and roots.
     pub subject_der: Vec<u8>,
     pub issuer_der: Vec<u8>,
+    /// DER `SubjectPublicKeyInfo` contents, to recognise this exact certificate among roots.
+    pub spki_der: Vec<u8>,
     /// `DNS:name` / `IP:addr`, in certificate order.
     pub sans: Vec<String>,
     pub not_before: OffsetDateTime,
@@ -155,8 +157,8 @@ pub fn analyze(chain: &[CertificateDer<'_>]) -> Result<Vec<CertInfo>, String> {
 }
 
 fn describe(cert: &X509Certificate<'_>) -> CertInfo {
-    let subject_der = name_der(cert.subject().as_raw());
-    let issuer_der = name_der(cert.issuer().as_raw());
+    let subject_der = sequence_der(cert.subject().as_raw());
+    let issuer_der = sequence_der(cert.issuer().as_raw());
     let self_signature = if subject_der != issuer_der {
         SelfSignature::NotSelfIssued
     } else {
@@ -175,6 +177,7 @@ fn describe(cert: &X509Certificate<'_>) -> CertInfo {
         issuer: name_text(&cert.issuer().to_string()),
         subject_der,
         issuer_der,
+        spki_der: sequence_der(cert.public_key().raw),
         sans: sans(cert),
         not_before: cert.validity().not_before.to_datetime(),
         not_after: cert.validity().not_after.to_datetime(),
@@ -189,7 +192,7 @@ fn describe(cert: &X509Certificate<'_>) -> CertInfo {
 /// Whether `issuer` issued `cert`: names match and, when the algorithm can be checked, the
 /// signature verifies with the issuer's key.
 fn issued(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
-    if name_der(cert.issuer().as_raw()) != name_der(issuer.subject().as_raw()) {
+    if sequence_der(cert.issuer().as_raw()) != sequence_der(issuer.subject().as_raw()) {
         return false;
     }
     !matches!(
@@ -198,8 +201,8 @@ fn issued(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> bool {
     )
 }
 
-fn name_der(raw: &[u8]) -> Vec<u8> {
-    name_contents(raw).unwrap_or(raw).to_vec()
+fn sequence_der(raw: &[u8]) -> Vec<u8> {
+    sequence_contents(raw).unwrap_or(raw).to_vec()
 }
 
 fn name_text(text: &str) -> String {

@@ -19,11 +19,12 @@ use rustls::{CertificateError, Error};
 const TRUST_EXPECTED: &str = "a chain to a trusted root (system store, webpki roots or --ca-file)";
 
 pub fn trust(e: &Examined<'_>) -> Observation {
+    let leaf = e.leaf();
     let observation = match &e.chain.trust {
         Ok(()) => {
             let mut message = format!(
                 "trusted: issued by {}, which chains to a trusted root",
-                e.leaf().issuer
+                leaf.issuer
             );
             if e.chain.trust_time_shifted {
                 message.push_str(&format!(
@@ -33,6 +34,21 @@ pub fn trust(e: &Examined<'_>) -> Observation {
                 ));
             }
             e.pass(message)
+        }
+        Err(err) if leaf.is_self_signed() => {
+            if e.roots.has_anchor(&leaf.subject_der, &leaf.spki_der) {
+                e.fail(format!(
+                    "not trusted: the self-signed certificate {} is among the trusted roots \
+                     but cannot serve as a server certificate ({})",
+                    leaf.subject,
+                    describe(err)
+                ))
+            } else {
+                e.fail(format!(
+                    "not trusted: self-signed by {}, which no trusted root vouches for",
+                    leaf.subject
+                ))
+            }
         }
         Err(Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
             let top = e.top();
@@ -56,20 +72,63 @@ pub fn trust(e: &Examined<'_>) -> Observation {
             };
             e.fail(why)
         }
-        Err(Error::InvalidCertificate(CertificateError::InvalidPurpose))
-        | Err(Error::InvalidCertificate(CertificateError::InvalidPurposeContext { .. })) => e.fail(
-            "not trusted for TLS servers: the extended key usage does not include serverAuth",
-        ),
-        Err(other) => e.fail(format!("not trusted: {other}")),
+        Err(other) => e.fail(format!("not trusted: {}", describe(other))),
     };
-    let observation = observation.expected(TRUST_EXPECTED);
+    let strict = match &e.chain.verdict {
+        Ok(()) => "a strict client accepts the certificate now".to_string(),
+        Err(err) => format!("a strict client rejects it now: {}", describe(err)),
+    };
+    let observation = observation
+        .expected(TRUST_EXPECTED)
+        .actual(e.actual(&strict));
     match &e.roots.ca_file_problem {
         Some(problem) if observation.status != crate::finding::Status::Pass => {
             Observation::error(&e.subject, format!("cannot judge trust: {problem}"))
                 .expected(TRUST_EXPECTED)
-                .actual(e.actual(""))
+                .actual(e.actual(&strict))
         }
         _ => observation,
+    }
+}
+
+/// Verification errors in words an operator can act on.
+fn describe(err: &Error) -> String {
+    let Error::InvalidCertificate(cert_err) = err else {
+        return err.to_string();
+    };
+    match cert_err {
+        CertificateError::UnknownIssuer => "no trusted root vouches for the issuer".to_string(),
+        CertificateError::BadSignature => "a signature in the chain does not verify".to_string(),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
+            "the chain is signed with an algorithm modern clients reject (such as SHA-1)"
+                .to_string()
+        }
+        CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "a certificate's signature algorithm does not match its issuer's key".to_string()
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "a certificate of the chain has expired".to_string()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "a certificate of the chain is not valid yet".to_string()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            "the certificate is not valid for this host name".to_string()
+        }
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+            "the extended key usage does not include TLS server authentication".to_string()
+        }
+        CertificateError::Other(other) => match other.to_string().as_str() {
+            "CaUsedAsEndEntity" => {
+                "a CA certificate (basicConstraints CA:TRUE) is used as the server certificate"
+                    .to_string()
+            }
+            "EndEntityUsedAsCa" => {
+                "a certificate without CA rights (basicConstraints) issued another".to_string()
+            }
+            text => text.to_string(),
+        },
+        other => format!("{other:?}"),
     }
 }
 
@@ -241,7 +300,27 @@ mod tests {
         let s = self_signed(&e);
         assert_eq!(s.status, Status::Fail);
         assert!(s.message.contains("signed by its own key"), "{}", s.message);
-        assert_eq!(trust(&e).status, Status::Fail);
+        let t = trust(&e);
+        assert_eq!(t.status, Status::Fail);
+        assert!(
+            t.message
+                .contains("self-signed by CN=a.test, which no trusted root vouches for"),
+            "{}",
+            t.message
+        );
+        assert!(
+            t.actual.contains("a strict client rejects it now"),
+            "{}",
+            t.actual
+        );
         assert_eq!(chain(&e).status, Status::Pass);
+    }
+
+    #[test]
+    fn verification_errors_are_described_in_words() {
+        let bad = Error::InvalidCertificate(CertificateError::BadSignature);
+        assert_eq!(describe(&bad), "a signature in the chain does not verify");
+        let expired = Error::InvalidCertificate(CertificateError::Expired);
+        assert_eq!(describe(&expired), "a certificate of the chain has expired");
     }
 }

@@ -46,16 +46,27 @@ impl TrustRoots {
         }
     }
 
-    /// Whether some root has this subject. `name_contents` is a DER `Name` without its
-    /// outer SEQUENCE header, as webpki stores it.
-    pub fn has_subject(&self, name_contents: &[u8]) -> bool {
-        self.subjects.contains(name_contents)
+    /// Whether some root has this subject (a DER `Name` without its outer SEQUENCE header,
+    /// as webpki stores it).
+    pub fn has_subject(&self, subject: &[u8]) -> bool {
+        self.subjects.contains(subject)
+    }
+
+    /// Whether this exact certificate identity (subject and key, both without their outer
+    /// SEQUENCE headers) is a root: a name alone can be shared, e.g. Debian's snakeoil
+    /// `CN=localhost` sits in /etc/ssl/certs.
+    pub fn has_anchor(&self, subject: &[u8], spki: &[u8]) -> bool {
+        self.store
+            .roots
+            .iter()
+            .any(|a| a.subject.as_ref() == subject && a.subject_public_key_info.as_ref() == spki)
     }
 }
 
-/// The contents of a DER-encoded `Name` (a SEQUENCE), without its tag and length: the form
-/// webpki keeps trust-anchor subjects in. `None` when `der` is not one well-formed SEQUENCE.
-pub fn name_contents(der: &[u8]) -> Option<&[u8]> {
+/// The contents of a DER SEQUENCE (a `Name`, a `SubjectPublicKeyInfo`) without its tag and
+/// length: the form webpki keeps trust anchors in. `None` when `der` is not one well-formed
+/// SEQUENCE.
+pub fn sequence_contents(der: &[u8]) -> Option<&[u8]> {
     const SEQUENCE: u8 = 0x30;
     let (&tag, rest) = der.split_first()?;
     if tag != SEQUENCE {
@@ -115,16 +126,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_contents_strips_the_sequence_header() {
+    fn sequence_contents_strips_the_sequence_header() {
         assert_eq!(
-            name_contents(&[0x30, 0x02, 0x31, 0x00]),
+            sequence_contents(&[0x30, 0x02, 0x31, 0x00]),
             Some(&[0x31, 0x00][..])
         );
         let long: Vec<u8> = [vec![0x30, 0x81, 0x80], vec![7; 0x80]].concat();
-        assert_eq!(name_contents(&long).map(<[u8]>::len), Some(0x80));
-        assert_eq!(name_contents(&[0x31, 0x00]), None);
-        assert_eq!(name_contents(&[0x30, 0x05, 0x00]), None);
-        assert_eq!(name_contents(&[]), None);
+        assert_eq!(sequence_contents(&long).map(<[u8]>::len), Some(0x80));
+        assert_eq!(sequence_contents(&[0x31, 0x00]), None);
+        assert_eq!(sequence_contents(&[0x30, 0x05, 0x00]), None);
+        assert_eq!(sequence_contents(&[]), None);
     }
 
     #[test]
@@ -172,7 +183,18 @@ mod tests {
         let roots = TrustRoots::load(Some(&path));
         assert_eq!(roots.ca_file_problem, None);
         let parsed = x509_parser::parse_x509_certificate(ca.der()).unwrap().1;
-        let subject = name_contents(parsed.subject().as_raw()).unwrap();
+        let subject = sequence_contents(parsed.subject().as_raw()).unwrap();
         assert!(roots.has_subject(subject));
+        let spki = sequence_contents(parsed.public_key().raw).unwrap();
+        assert!(roots.has_anchor(subject, spki));
+        let other_key = rcgen::KeyPair::generate().unwrap();
+        let other =
+            x509_parser::parse_x509_certificate(params.self_signed(&other_key).unwrap().der())
+                .unwrap()
+                .1
+                .public_key()
+                .raw
+                .to_vec();
+        assert!(!roots.has_anchor(subject, sequence_contents(&other).unwrap()));
     }
 }
