@@ -207,37 +207,74 @@ impl Drop for TlsServer {
     }
 }
 
-/// Accepts connections and never says a word.
-struct StalledServer {
+/// A TCP server that does not speak TLS: each connection is handed to `behave`.
+struct RawServer {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl StalledServer {
-    fn start() -> StalledServer {
+impl RawServer {
+    fn start(behave: fn(TcpStream, Arc<AtomicBool>)) -> RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
         let thread = std::thread::spawn(move || {
-            let mut held = Vec::new();
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                held.extend(stream.ok());
+                if let Ok(stream) = stream {
+                    let stopping = stopping.clone();
+                    std::thread::spawn(move || behave(stream, stopping));
+                }
             }
         });
-        StalledServer {
+        RawServer {
             addr,
             stop,
             thread: Some(thread),
         }
     }
+
+    /// Accepts and never says a word.
+    fn stalled() -> RawServer {
+        Self::start(|_stream, stop| {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    }
+
+    /// Starts a TLS handshake record and then sends one byte every 200 ms: no single read
+    /// ever times out, only a deadline on the whole handshake ends it.
+    fn dripping() -> RawServer {
+        Self::start(|mut stream, stop| {
+            use std::io::Write;
+            let _ = stream.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00]);
+            while !stop.load(Ordering::SeqCst) {
+                if stream.write_all(&[0x02]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    }
+
+    /// Answers like a plain HTTP server.
+    fn plain_http() -> RawServer {
+        Self::start(|mut stream, _stop| {
+            use std::io::{Read, Write};
+            let mut buf = [0u8; 1024];
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        })
+    }
 }
 
-impl Drop for StalledServer {
+impl Drop for RawServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
@@ -502,6 +539,9 @@ fn good_server_passes_every_tls_and_certificate_check() {
         }
     }
     assert_eq!(audit.run.code, 0, "{}", summary(&audit.report));
+    // One handshake scan serves every check: the whole audit is quick even in a debug build.
+    let duration = audit.report["duration_ms"].as_u64().unwrap_or(u64::MAX);
+    assert!(duration < 1000, "audit took {duration} ms");
     assert!(audit.text("tls.tls13", "message").contains("TLS13_"));
     assert!(audit
         .text("tls.tls12", "message")
@@ -775,31 +815,51 @@ fn tls12_only_server_warns_about_missing_tls13() {
 }
 
 #[test]
-fn stalled_server_is_an_error_within_the_timeout() {
+fn stalled_and_dripping_servers_are_errors_within_the_timeout() {
     let scene = Scene::new();
-    let server = StalledServer::start();
+    for server in [RawServer::stalled(), RawServer::dripping()] {
+        let url = format!("https://127.0.0.1:{}", server.addr.port());
+        let audit = scene.audit(&["--url", &url, "--timeout", "1"]);
+        assert!(
+            audit.elapsed < Duration::from_secs(4),
+            "took {:?}",
+            audit.elapsed
+        );
+        for id in ["tls.tls12", "tls.tls13"] {
+            audit.expect(id, "error");
+            let message = audit.text(id, "message");
+            assert!(
+                message.contains(&format!("127.0.0.1:{}", server.addr.port()))
+                    && message.contains("did not answer in time"),
+                "{message}"
+            );
+        }
+        for id in CERT_IDS {
+            audit.expect(id, "error");
+        }
+        assert!(audit
+            .text("cert.trust", "message")
+            .contains("no certificate received"));
+        assert_eq!(audit.run.code, 1);
+    }
+}
+
+#[test]
+fn plain_http_answer_is_an_error_saying_it_is_not_tls() {
+    let scene = Scene::new();
+    let server = RawServer::plain_http();
     let url = format!("https://127.0.0.1:{}", server.addr.port());
-    let audit = scene.audit(&["--url", &url, "--timeout", "1"]);
-    assert!(
-        audit.elapsed < Duration::from_secs(5),
-        "took {:?}",
-        audit.elapsed
-    );
+    let audit = scene.audit(&["--url", &url]);
     for id in ["tls.tls12", "tls.tls13"] {
         audit.expect(id, "error");
         let message = audit.text(id, "message");
         assert!(
             message.contains(&format!("127.0.0.1:{}", server.addr.port()))
-                && message.contains("did not answer in time"),
+                && message.contains("did not answer with TLS"),
             "{message}"
         );
     }
-    for id in CERT_IDS {
-        audit.expect(id, "error");
-    }
-    assert!(audit
-        .text("cert.trust", "message")
-        .contains("no certificate received"));
+    audit.expect("cert.chain", "error");
     assert_eq!(audit.run.code, 1);
 }
 

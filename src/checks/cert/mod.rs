@@ -320,6 +320,11 @@ pub(crate) mod test_support {
             .unwrap()
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn validate_rejects_inverted_thresholds() {
