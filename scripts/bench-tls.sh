@@ -93,8 +93,11 @@ if not sslyze:
 stimes = []
 for _ in range(sslyze_runs):
     ms, out = timed([sslyze, "--quiet", f"localhost:{port}{{127.0.0.1}}"])
-    if out.returncode != 0:
-        print("sslyze failed:", out.stderr.decode(errors="replace")[-500:])
+    # sslyze exits 1 when the server is not Mozilla-compliant (our private CA is not trusted
+    # by it); that still is a completed scan. Anything else means it did not scan.
+    text = out.stdout.decode(errors="replace")
+    if out.returncode not in (0, 1) or "compliant" not in text.lower():
+        print("sslyze did not complete:", (text + out.stderr.decode(errors="replace"))[-500:])
         sys.exit(1)
     stimes.append(ms)
 smed = statistics.median(stimes)
