@@ -45,7 +45,7 @@ pub struct EnvFile {
 pub enum EnvState {
     Missing,
     /// Could not be used: unreadable, binary, not UTF-8, or malformed. The reason names the
-    /// line where that applies and never quotes a value.
+    /// line where that applies and never quotes a value; it reads well after `PATH: `.
     Unusable(String),
     Parsed(EnvFile),
 }
@@ -107,25 +107,25 @@ fn read_text(path: &Path) -> Result<String, EnvState> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(EnvState::Missing),
-        Err(e) => return Err(EnvState::Unusable(format!("cannot read it: {e}"))),
+        Err(e) => return Err(EnvState::Unusable(format!("cannot be read: {e}"))),
     };
     if meta.is_dir() {
-        return Err(EnvState::Unusable("is a directory, not a file".into()));
+        return Err(EnvState::Unusable("a directory, not a file".into()));
     }
     // A FIFO or device would block or never end; an env file is a regular file.
     if !meta.is_file() {
-        return Err(EnvState::Unusable("is not a regular file".into()));
+        return Err(EnvState::Unusable("not a regular file".into()));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big());
     }
     let file = std::fs::File::open(path)
-        .map_err(|e| EnvState::Unusable(format!("cannot read it: {e}")))?;
+        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
     let mut bytes = Vec::new();
     // The file may grow between the size check and the read.
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| EnvState::Unusable(format!("cannot read it: {e}")))?;
+        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big());
     }
@@ -134,7 +134,7 @@ fn read_text(path: &Path) -> Result<String, EnvState> {
 
 fn too_big() -> EnvState {
     EnvState::Unusable(format!(
-        "is larger than {} KiB; not an env file",
+        "larger than {} KiB; not an env file",
         MAX_FILE_BYTES / 1024
     ))
 }
@@ -150,7 +150,7 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(nul) = bytes.iter().position(|b| *b == 0) {
         return Err(format!(
-            "is binary, not text (NUL byte on line {})",
+            "binary, not text (NUL byte on line {})",
             line_of(&bytes, nul)
         ));
     }
@@ -164,7 +164,7 @@ fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             Err(format!(
-                "is not UTF-8 text (invalid byte on line {})",
+                "not UTF-8 text (invalid byte on line {})",
                 line_of(e.as_bytes(), offset)
             ))
         }
@@ -176,7 +176,7 @@ pub fn parse(text: &str) -> Result<EnvFile, String> {
     let line_count = text.lines().count();
     if line_count > MAX_LINES {
         return Err(format!(
-            "has {line_count} lines, more than the {MAX_LINES} an env file may have"
+            "{line_count} lines, more than the {MAX_LINES} an env file may have"
         ));
     }
     let mut parser = Parser {
