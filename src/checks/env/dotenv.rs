@@ -537,7 +537,10 @@ fn interpolate(text: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, Stri
             rest = tail;
         } else if let Some(inner_start) = after.strip_prefix('{') {
             let end = matching_brace(inner_start).ok_or_else(|| {
-                format!("line {}: {}: unclosed `${{` in the value", ctx.line, ctx.key)
+                format!(
+                    "line {}: {}: unclosed `${{` in the value",
+                    ctx.line, ctx.key
+                )
             })?;
             out.push_str(&braced(&inner_start[..end], ctx, depth)?);
             rest = &inner_start[end + 1..];
@@ -600,7 +603,11 @@ fn braced(inner: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> 
         return if set_non_empty { Ok(own) } else { word(w) };
     }
     if let Some(w) = op_and_word.strip_prefix(":+") {
-        return if set_non_empty { word(w) } else { Ok(String::new()) };
+        return if set_non_empty {
+            word(w)
+        } else {
+            Ok(String::new())
+        };
     }
     if op_and_word.starts_with(":?") || op_and_word.starts_with('?') {
         return Ok(own);
@@ -609,7 +616,11 @@ fn braced(inner: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> 
         return if value.is_some() { Ok(own) } else { word(w) };
     }
     if let Some(w) = op_and_word.strip_prefix('+') {
-        return if value.is_some() { word(w) } else { Ok(String::new()) };
+        return if value.is_some() {
+            word(w)
+        } else {
+            Ok(String::new())
+        };
     }
     Err(format!(
         "line {}: {}: invalid `${{...}}` reference in the value",
@@ -670,7 +681,8 @@ mod tests {
 
     #[test]
     fn inline_comments_only_after_a_space() {
-        let f = parsed("A=bar # note\nB=bar#baz\nC=\"x#y\" # note\nD='p # q'\nE=  # only comment\n");
+        let f =
+            parsed("A=bar # note\nB=bar#baz\nC=\"x#y\" # note\nD='p # q'\nE=  # only comment\n");
         assert_eq!(value(&f, "A"), "bar");
         assert_eq!(value(&f, "B"), "bar#baz");
         assert_eq!(value(&f, "C"), "x#y");
@@ -694,8 +706,13 @@ mod tests {
 
     #[test]
     fn multi_line_values_keep_their_first_line() {
-        let f = parsed("A=1\nKEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nB=2\nC='x\ny'\nD=3\n");
-        assert_eq!(value(&f, "KEY"), "-----BEGIN KEY-----\nabc\n-----END KEY-----");
+        let f = parsed(
+            "A=1\nKEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nB=2\nC='x\ny'\nD=3\n",
+        );
+        assert_eq!(
+            value(&f, "KEY"),
+            "-----BEGIN KEY-----\nabc\n-----END KEY-----"
+        );
         assert_eq!(f.vars["KEY"].line, 2);
         assert_eq!(f.vars["B"].line, 5);
         assert_eq!(value(&f, "C"), "x\ny");

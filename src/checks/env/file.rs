@@ -47,12 +47,8 @@ fn observe(env: &LoadedEnv) -> Observation {
                     plural(file.duplicates.len(), "variable")
                 ))
         }
-        EnvState::Parsed(file) => {
-            Observation::pass(subject, plural(file.vars.len(), "variable")).actual(format!(
-                "parsed, {}",
-                plural(file.vars.len(), "variable")
-            ))
-        }
+        EnvState::Parsed(file) => Observation::pass(subject, plural(file.vars.len(), "variable"))
+            .actual(format!("parsed, {}", plural(file.vars.len(), "variable"))),
     }
 }
 
@@ -116,7 +112,10 @@ mod tests {
         );
         assert!(obs[0].subject.ends_with("main.env"));
         assert_eq!(obs[0].message, "2 variables");
-        assert_eq!(obs[1].message, "FOO defined on lines 1 and 4; the last wins");
+        assert_eq!(
+            obs[1].message,
+            "FOO defined on lines 1 and 4; the last wins"
+        );
         assert!(obs[2].message.contains("binary"), "{}", obs[2].message);
         assert!(obs[4].subject.ends_with("mgmt.env"));
         assert_no_leak(

@@ -179,8 +179,7 @@ pub fn is_internal_host(host: &str) -> bool {
         return is_internal_ip(ip);
     }
     let name = host_name(host);
-    !name.is_empty()
-        && (!name.contains('.') || INTERNAL_SUFFIXES.iter().any(|s| name.ends_with(s)))
+    !name.is_empty() && (!name.contains('.') || INTERNAL_SUFFIXES.iter().any(|s| name.ends_with(s)))
 }
 
 #[cfg(test)]
@@ -236,7 +235,17 @@ mod tests {
 
     #[test]
     fn hosts() {
-        for h in ["localhost", "LOCALHOST.", "app.localhost", "127.0.0.1", "127.9.9.9", "::1", "[::1]", "0.0.0.0", "::"] {
+        for h in [
+            "localhost",
+            "LOCALHOST.",
+            "app.localhost",
+            "127.0.0.1",
+            "127.9.9.9",
+            "::1",
+            "[::1]",
+            "0.0.0.0",
+            "::",
+        ] {
             assert!(is_localhost(h), "{h}");
         }
         for h in ["example.com", "10.0.0.1", "cliproxyapi"] {
@@ -256,7 +265,13 @@ mod tests {
         ] {
             assert!(is_internal_host(h), "{h}");
         }
-        for h in ["example.com", "8.8.8.8", "api.example.internal.com", "100.64.1.1", ""] {
+        for h in [
+            "example.com",
+            "8.8.8.8",
+            "api.example.internal.com",
+            "100.64.1.1",
+            "",
+        ] {
             assert!(!is_internal_host(h), "{h}");
         }
     }

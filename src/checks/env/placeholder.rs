@@ -124,9 +124,8 @@ fn sample_word(word: &str) -> Option<&'static str> {
         "key" | "apikey" | "api-key" | "token" | "apitoken" | "api-token" => {
             "matches `key`/`token`, a sample name"
         }
-        "admin" | "root" | "postgres" | "qwerty" | "letmein" | "default" | "welcome" => {
-            "is a well-known default password"
-        }
+        "admin" | "root" | "postgres" | "qwerty" | "letmein" | "default" | "welcome"
+        | "minioadmin" => "is a well-known default password",
         _ => return None,
     };
     Some(reason)
@@ -256,7 +255,10 @@ mod tests {
         ];
         for (value, pattern) in cases {
             let r = reason(value).unwrap_or_else(|| panic!("{value:?} not caught"));
-            assert!(r.contains(pattern), "{value:?}: {r:?} should name {pattern:?}");
+            assert!(
+                r.contains(pattern),
+                "{value:?}: {r:?} should name {pattern:?}"
+            );
         }
     }
 
@@ -275,7 +277,11 @@ mod tests {
 
     #[test]
     fn the_reason_never_contains_the_value() {
-        for value in ["CHANGE_ME_POSTGRES_PASSWORD", "your-secret-key", "client-key-1"] {
+        for value in [
+            "CHANGE_ME_POSTGRES_PASSWORD",
+            "your-secret-key",
+            "client-key-1",
+        ] {
             let r = reason(value).unwrap_or_default();
             assert!(!r.contains(value), "{r}");
         }

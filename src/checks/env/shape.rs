@@ -81,7 +81,7 @@ fn charset(value: &str) -> String {
 /// Standard base64: a multiple of four characters, `+` `/` alphabet, `=` padding at the end.
 fn looks_like_base64(value: &str) -> bool {
     let body = value.trim_end_matches('=');
-    value.len() % 4 == 0
+    value.len().is_multiple_of(4)
         && value.len() - body.len() <= 2
         && !body.is_empty()
         && body

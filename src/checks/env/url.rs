@@ -20,12 +20,15 @@ pub struct Url<'a> {
 
 impl<'a> Url<'a> {
     pub fn user(&self) -> Option<&'a str> {
-        self.userinfo.map(|u| u.split_once(':').map_or(u, |(user, _)| user))
+        self.userinfo
+            .map(|u| u.split_once(':').map_or(u, |(user, _)| user))
     }
 
     /// The password part of the userinfo, still percent-encoded.
     pub fn password(&self) -> Option<&'a str> {
-        self.userinfo.and_then(|u| u.split_once(':')).map(|(_, p)| p)
+        self.userinfo
+            .and_then(|u| u.split_once(':'))
+            .map(|(_, p)| p)
     }
 
     /// Whether the scheme is one of `wanted`; `postgresql+asyncpg` counts as `postgresql`.
@@ -94,7 +97,14 @@ pub fn parse(text: &str) -> Result<Url<'_>, &'static str> {
 
 /// Query parameter names whose values are credentials.
 const SECRET_PARAM_HINTS: &[&str] = &[
-    "pass", "pwd", "secret", "token", "key", "auth", "sig", "credential",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "sig",
+    "credential",
 ];
 
 /// The URL with its password (or a lone userinfo, which some clients read as a password),
@@ -194,7 +204,14 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_url() {
-        for text in ["example.com", "://x", "1http://x", "http://h:port", "http://[::1", "http://[::1]x"] {
+        for text in [
+            "example.com",
+            "://x",
+            "1http://x",
+            "http://h:port",
+            "http://[::1",
+            "http://[::1]x",
+        ] {
             assert!(parse(text).is_err(), "{text}");
         }
     }
@@ -204,7 +221,10 @@ mod tests {
         let r = |t: &str| redacted(&url(t));
         assert_eq!(r("postgres://app:s3cret@db/x"), "postgres://app:***@db/x");
         assert_eq!(r("redis://:s3cret@redis:6379"), "redis://:***@redis:6379");
-        assert_eq!(r("https://tok3n@github.com/o/r"), "https://***@github.com/o/r");
+        assert_eq!(
+            r("https://tok3n@github.com/o/r"),
+            "https://***@github.com/o/r"
+        );
         assert_eq!(
             r("https://h/cb?client=web&access_token=abc&api_key=def#x"),
             "https://h/cb?client=web&access_token=***&api_key=***#x"

@@ -105,7 +105,12 @@ impl EnvValue {
         if !is_valid_key(&self.var) {
             return Err(format!("var {:?} is not a variable name", self.var));
         }
-        if self.allowed.iter().chain(&self.forbidden).any(String::is_empty) {
+        if self
+            .allowed
+            .iter()
+            .chain(&self.forbidden)
+            .any(String::is_empty)
+        {
             return Err(
                 "allowed/forbidden must not contain an empty value; use if_unset for unset or empty variables"
                     .into(),
@@ -119,7 +124,9 @@ impl EnvValue {
             return Err(format!("{both:?} is both allowed and forbidden"));
         }
         match &self.format {
-            Some(Format::Hex { length: 0 }) => Err("hex format needs a length of at least 1".into()),
+            Some(Format::Hex { length: 0 }) => {
+                Err("hex format needs a length of at least 1".into())
+            }
             Some(Format::Integer {
                 min: Some(min),
                 max: Some(max),
@@ -168,6 +175,15 @@ impl EnvValue {
         } else {
             vec![(1, value)]
         };
+        if entries.is_empty() {
+            return vec![Observation::new(
+                self.if_unset.status(),
+                subject,
+                format!("{} is a list with no entries", self.var),
+            )
+            .expected(self.expected())
+            .actual("empty list")];
+        }
         let problems: Vec<String> = entries
             .iter()
             .flat_map(|(i, entry)| {
@@ -220,10 +236,7 @@ impl EnvValue {
     fn problems(&self, entry: &str) -> Vec<String> {
         let mut problems = Vec::new();
         if !self.allowed.is_empty() && !self.allowed.iter().any(|a| self.same(a, entry)) {
-            problems.push(format!(
-                "is not {}",
-                quoted_alternatives(&self.allowed)
-            ));
+            problems.push(format!("is not {}", quoted_alternatives(&self.allowed)));
         }
         if self.forbidden.iter().any(|f| self.same(f, entry)) {
             problems.push("is a forbidden value".to_string());
@@ -248,10 +261,16 @@ impl EnvValue {
             Format::Integer { min, max } => match entry.parse::<i64>() {
                 Err(_) => one("is not an integer"),
                 Ok(n) if min.is_some_and(|m| n < m) => {
-                    vec![format!("is below the minimum of {}", min.unwrap_or_default())]
+                    vec![format!(
+                        "is below the minimum of {}",
+                        min.unwrap_or_default()
+                    )]
                 }
                 Ok(n) if max.is_some_and(|m| n > m) => {
-                    vec![format!("is above the maximum of {}", max.unwrap_or_default())]
+                    vec![format!(
+                        "is above the maximum of {}",
+                        max.unwrap_or_default()
+                    )]
                 }
                 Ok(_) => vec![],
             },
@@ -287,7 +306,10 @@ impl EnvValue {
                 if prefixes.iter().any(starts) {
                     vec![]
                 } else {
-                    vec![format!("does not start with {}", quoted_alternatives(prefixes))]
+                    vec![format!(
+                        "does not start with {}",
+                        quoted_alternatives(prefixes)
+                    )]
                 }
             }
         }
@@ -497,6 +519,7 @@ REDIS_URL=redis://redis:6379
 REDIS_DEFAULT=redis://:password@redis:6379
 TRUSTED_PROXIES=10.0.0.0/8, loopback ,0.0.0.0/0,,8.8.8.0/24
 TRUSTED_OK=172.16.0.0/12,fd00::/8,uniquelocal
+TRUSTED_BLANK=\" , ,\"
 KEY_HEX=9f86d081884c7d659a2feaa0c55ad015
 TOKEN=sk-live-Zq8rT2vXk3
 BROKEN_URL=postgres://u:pa/ss@h
@@ -588,7 +611,11 @@ BROKEN_URL=postgres://u:pa/ss@h
         r.default = Some("true".into());
         let o = run(&r);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("not set and its default `true`"), "{}", o.message);
+        assert!(
+            o.message.contains("not set and its default `true`"),
+            "{}",
+            o.message
+        );
         assert_eq!(o.actual, "unset; default true");
         r.if_unset = IfUnset::Warn;
         r.default = None;
@@ -604,7 +631,11 @@ BROKEN_URL=postgres://u:pa/ss@h
         });
         let o = run(&r);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("below the minimum of 1"), "{}", o.message);
+        assert!(
+            o.message.contains("below the minimum of 1"),
+            "{}",
+            o.message
+        );
         r.var = "RATE_OK".into();
         assert_eq!(run(&r).status, Status::Pass);
         r.format = Some(Format::Integer {
@@ -729,6 +760,10 @@ BROKEN_URL=postgres://u:pa/ss@h
         );
         r.var = "TRUSTED_OK".into();
         assert_eq!(run(&r).status, Status::Pass);
+        r.var = "TRUSTED_BLANK".into();
+        r.if_unset = IfUnset::Skip;
+        let o = run(&r);
+        assert_eq!((o.status, o.actual.as_str()), (Status::Skip, "empty list"));
     }
 
     #[test]
@@ -748,7 +783,11 @@ BROKEN_URL=postgres://u:pa/ss@h
         });
         let o = run(&r);
         assert_eq!(o.status, Status::Fail);
-        assert!(o.message.contains("does not start with `sk-test-`"), "{}", o.message);
+        assert!(
+            o.message.contains("does not start with `sk-test-`"),
+            "{}",
+            o.message
+        );
         r.format = Some(Format::Prefix {
             prefixes: vec!["SK-LIVE-".into()],
         });
