@@ -52,6 +52,7 @@ impl EnvEquals {
             Some(other) => other,
         };
         let other_path = other.spec.path.display();
+        let subject = format!("{subject} vs {}", other.locate(&self.other_var));
         match &other.state {
             EnvState::Parsed(_) => {}
             EnvState::Missing => {
@@ -149,7 +150,12 @@ mod tests {
         let fx = fixture(&format!("AUTH_TOKEN=\"{TOKEN}\"\n"));
         let o = run(&rule("AUTH_TOKEN", "agent"), &fx);
         assert_eq!(o.status, Status::Pass, "{o:?}");
-        assert!(o.subject.ends_with("mgmt.env:1 AGENT_SERVER_TOKEN"));
+        assert!(
+            o.subject.contains("mgmt.env:1 AGENT_SERVER_TOKEN vs ")
+                && o.subject.ends_with("agent.env:1 AUTH_TOKEN"),
+            "{}",
+            o.subject
+        );
     }
 
     #[test]
