@@ -155,20 +155,8 @@ impl EnvValue {
         let value = match (raw, &self.default) {
             (Some(v), _) if !v.is_empty() => v,
             (_, Some(default)) => default.as_str(),
-            _ => {
-                let (message, actual) = if raw.is_none() {
-                    ("is not set", "unset")
-                } else {
-                    ("is empty", "empty")
-                };
-                return vec![Observation::new(
-                    self.if_unset.status(),
-                    subject,
-                    format!("{} {message}", self.var),
-                )
-                .expected(self.expected())
-                .actual(actual)];
-            }
+            (None, None) => return vec![self.unset(subject, "is not set", "unset")],
+            (Some(_), None) => return vec![self.unset(subject, "is empty", "empty")],
         };
         let entries = if self.list {
             list_entries(value)
@@ -176,13 +164,7 @@ impl EnvValue {
             vec![(1, value)]
         };
         if entries.is_empty() {
-            return vec![Observation::new(
-                self.if_unset.status(),
-                subject,
-                format!("{} is a list with no entries", self.var),
-            )
-            .expected(self.expected())
-            .actual("empty list")];
+            return vec![self.unset(subject, "is a list with no entries", "empty list")];
         }
         let problems: Vec<String> = entries
             .iter()
@@ -196,21 +178,7 @@ impl EnvValue {
                 })
             })
             .collect();
-        let (var, shown) = (&self.var, self.inline(value));
-        let message = match (is_unset, problems.is_empty(), self.list) {
-            (false, true, _) => format!("{var} is {shown}"),
-            (true, true, _) => format!("{var} is not set; its default {shown} applies"),
-            (false, false, false) => format!("{var} is {shown}, which {}", problems.join("; ")),
-            (true, false, false) => format!(
-                "{var} is not set and its default {shown} {}",
-                problems.join("; ")
-            ),
-            (false, false, true) => format!("{var}: {}", join_capped(&problems)),
-            (true, false, true) => format!(
-                "{var} is not set; in its default: {}",
-                join_capped(&problems)
-            ),
-        };
+        let message = self.message(value, is_unset, &problems);
         let actual = if is_unset {
             format!("unset; default {}", self.show(value))
         } else {
@@ -222,6 +190,35 @@ impl EnvValue {
             Observation::fail(subject, message)
         };
         vec![observation.expected(self.expected()).actual(actual)]
+    }
+
+    /// The verdict for an unset, empty or blank variable, as `if_unset` says.
+    fn unset(&self, subject: String, what: &str, actual: &str) -> Observation {
+        Observation::new(
+            self.if_unset.status(),
+            subject,
+            format!("{} {what}", self.var),
+        )
+        .expected(self.expected())
+        .actual(actual)
+    }
+
+    fn message(&self, value: &str, is_unset: bool, problems: &[String]) -> String {
+        let (var, shown) = (&self.var, self.inline(value));
+        match (is_unset, problems.is_empty(), self.list) {
+            (false, true, _) => format!("{var} is {shown}"),
+            (true, true, _) => format!("{var} is not set; its default {shown} applies"),
+            (false, false, false) => format!("{var} is {shown}, which {}", problems.join("; ")),
+            (true, false, false) => format!(
+                "{var} is not set and its default {shown} {}",
+                problems.join("; ")
+            ),
+            (false, false, true) => format!("{var}: {}", join_capped(problems)),
+            (true, false, true) => format!(
+                "{var} is not set; in its default: {}",
+                join_capped(problems)
+            ),
+        }
     }
 
     fn same(&self, a: &str, b: &str) -> bool {
