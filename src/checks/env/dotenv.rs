@@ -1,8 +1,25 @@
 //! Loading env files: the data model every env check reads. Parsing follows Docker Compose's
-//! dotenv rules (`KEY=value`, `export`, quotes, comments, multi-line double quotes).
+//! dotenv rules (compose-go v2): `KEY=value` or `KEY: value`, an optional `export` prefix,
+//! `#` comment lines, ` #` inline comments after unquoted values, single quotes taken
+//! literally, double quotes with escapes, both quote kinds spanning lines, and `${VAR}`
+//! interpolation from variables defined earlier in the same file.
+//!
+//! Error messages name the line (and the key when it is known) but never quote the text:
+//! a malformed line may well be a secret pasted in the wrong place.
 
 use crate::target::EnvFileSpec;
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Env files are small; anything bigger is not one.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+const MAX_LINES: usize = 50_000;
+const MAX_ASSIGNMENTS: usize = 10_000;
+/// Interpolation can multiply text (`B=$A$A$A`); these bound what it may produce.
+const MAX_VALUE_BYTES: usize = 64 * 1024;
+const MAX_TOTAL_VALUE_BYTES: usize = 8 * 1024 * 1024;
+const MAX_INTERPOLATION_DEPTH: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvVar {
@@ -28,7 +45,7 @@ pub struct EnvFile {
 pub enum EnvState {
     Missing,
     /// Could not be used: unreadable, binary, not UTF-8, or malformed. The reason names the
-    /// line where that applies and never quotes a value.
+    /// line where that applies and never quotes a value; it reads well after `PATH: `.
     Unusable(String),
     Parsed(EnvFile),
 }
@@ -76,7 +93,789 @@ pub fn load_all(specs: &[EnvFileSpec]) -> Vec<LoadedEnv> {
 }
 
 pub fn load(path: &std::path::Path) -> EnvState {
-    // Placeholder until the parser lands.
-    let _ = path;
-    EnvState::Unusable("env parser not implemented yet".into())
+    match read_text(path) {
+        Ok(text) => match parse(&text) {
+            Ok(file) => EnvState::Parsed(file),
+            Err(reason) => EnvState::Unusable(reason),
+        },
+        Err(state) => state,
+    }
+}
+
+/// The file's text, or the state explaining why there is none.
+fn read_text(path: &Path) -> Result<String, EnvState> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(EnvState::Missing),
+        Err(e) => return Err(EnvState::Unusable(format!("cannot be read: {e}"))),
+    };
+    if meta.is_dir() {
+        return Err(EnvState::Unusable("a directory, not a file".into()));
+    }
+    // A FIFO or device would block or never end; an env file is a regular file.
+    if !meta.is_file() {
+        return Err(EnvState::Unusable("not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
+    let mut bytes = Vec::new();
+    // The file may grow between the size check and the read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    text_from_bytes(bytes).map_err(EnvState::Unusable)
+}
+
+fn too_big() -> EnvState {
+    EnvState::Unusable(format!(
+        "larger than {} KiB; not an env file",
+        MAX_FILE_BYTES / 1024
+    ))
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        return Err(format!(
+            "binary, not text (NUL byte on line {})",
+            line_of(&bytes, nul)
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Err(format!(
+                "not UTF-8 text (invalid byte on line {})",
+                line_of(e.as_bytes(), offset)
+            ))
+        }
+    }
+}
+
+/// Parses dotenv text. The error names the line and never quotes the text.
+pub fn parse(text: &str) -> Result<EnvFile, String> {
+    let line_count = text.lines().count();
+    if line_count > MAX_LINES {
+        return Err(format!(
+            "{line_count} lines, more than the {MAX_LINES} an env file may have"
+        ));
+    }
+    let mut parser = Parser {
+        src: text,
+        pos: 0,
+        line: 1,
+    };
+    let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
+    // Every key's definition lines, in order of first appearance.
+    let mut definitions: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut first_definition: BTreeMap<String, usize> = BTreeMap::new();
+    let mut total_bytes = 0usize;
+    while let Some(statement) = parser.next_statement(&vars)? {
+        let Statement { key, value, line } = statement;
+        if definitions.len() >= MAX_ASSIGNMENTS && !vars.contains_key(&key) {
+            return Err(format!(
+                "line {line}: more than {MAX_ASSIGNMENTS} variables; not an env file"
+            ));
+        }
+        total_bytes += value.len();
+        if total_bytes > MAX_TOTAL_VALUE_BYTES {
+            return Err(format!(
+                "line {line}: values add up to more than {} MiB",
+                MAX_TOTAL_VALUE_BYTES / (1024 * 1024)
+            ));
+        }
+        match first_definition.get(&key) {
+            Some(&i) => definitions[i].1.push(line),
+            None => {
+                first_definition.insert(key.clone(), definitions.len());
+                definitions.push((key.clone(), vec![line]));
+            }
+        }
+        vars.insert(key, EnvVar { value, line });
+    }
+    let duplicates = definitions
+        .into_iter()
+        .filter(|(_, lines)| lines.len() > 1)
+        .map(|(key, lines)| DuplicateKey { key, lines })
+        .collect();
+    Ok(EnvFile { vars, duplicates })
+}
+
+struct Statement {
+    key: String,
+    value: String,
+    line: usize,
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+/// Whitespace inside a line (compose-go's `isSpace`): never a line break.
+fn is_inline_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{b}' | '\u{c}' | '\r' | '\u{85}' | '\u{a0}'
+    )
+}
+
+pub fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']')
+}
+
+/// Whether `name` could be defined in an env file.
+pub fn is_valid_key(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(is_key_char)
+}
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+        }
+        Some(c)
+    }
+
+    fn skip_inline_space(&mut self) {
+        while self.peek().is_some_and(is_inline_space) {
+            self.bump();
+        }
+    }
+
+    /// Skips to the end of the current line, leaving the newline unread.
+    fn skip_to_line_end(&mut self) {
+        match self.rest().find('\n') {
+            Some(i) => self.pos += i,
+            None => self.pos = self.src.len(),
+        }
+    }
+
+    /// The next assignment, skipping blank lines, comments and bare `KEY` lines (which
+    /// Compose fills from its own process environment, not from the file).
+    fn next_statement(
+        &mut self,
+        defined: &BTreeMap<String, EnvVar>,
+    ) -> Result<Option<Statement>, String> {
+        loop {
+            while self.peek().is_some_and(char::is_whitespace) {
+                self.bump();
+            }
+            match self.peek() {
+                None => return Ok(None),
+                Some('#') => {
+                    self.skip_to_line_end();
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let line = self.line;
+            let Some(key) = self.key(line)? else {
+                continue;
+            };
+            let value = self.value(&key, line, defined)?;
+            return Ok(Some(Statement { key, value, line }));
+        }
+    }
+
+    /// Reads `[export ]KEY` and its `=`/`:`; `None` for a bare `KEY` line.
+    fn key(&mut self, line: usize) -> Result<Option<String>, String> {
+        if let Some(after) = self.rest().strip_prefix("export") {
+            let spaced = after.starts_with([' ', '\t']);
+            let trimmed = after.trim_start_matches([' ', '\t']);
+            // `export=1` and `export =1` define a variable named `export`.
+            if spaced && !trimmed.starts_with(['=', ':']) {
+                self.pos = self.src.len() - trimmed.len();
+            }
+        }
+        let start = self.pos;
+        let mut end = start;
+        let mut saw_space_after_name = false;
+        loop {
+            match self.peek() {
+                Some('=') | Some(':') => break,
+                None | Some('\n') => return Ok(None),
+                Some(c) if is_inline_space(c) => {
+                    saw_space_after_name = end > start;
+                    self.bump();
+                }
+                Some(c) if is_key_char(c) => {
+                    if saw_space_after_name {
+                        return Err(format!(
+                            "line {line}: not a `KEY=value` line (a variable name cannot contain a space)"
+                        ));
+                    }
+                    self.bump();
+                    end = self.pos;
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "line {line}: not a `KEY=value` line (invalid character in the variable name)"
+                    ));
+                }
+            }
+        }
+        let key = self.src[start..end].to_string();
+        self.bump();
+        if key.is_empty() {
+            return Err(format!(
+                "line {line}: not a `KEY=value` line (no variable name before `=`)"
+            ));
+        }
+        Ok(Some(key))
+    }
+
+    fn value(
+        &mut self,
+        key: &str,
+        line: usize,
+        defined: &BTreeMap<String, EnvVar>,
+    ) -> Result<String, String> {
+        self.skip_inline_space();
+        let value = match self.peek() {
+            Some(q @ ('\'' | '"')) => {
+                self.bump();
+                let raw = self.quoted(q).ok_or_else(|| {
+                    let kind = if q == '"' { "double" } else { "single" };
+                    format!("line {line}: {key}: unterminated {kind}-quoted value")
+                })?;
+                self.after_closing_quote(key)?;
+                if q == '\'' {
+                    raw
+                } else {
+                    let ctx = ExpandCtx { key, line, defined };
+                    interpolate(&unescape_double_quoted(&raw), &ctx, 0)?
+                }
+            }
+            _ => {
+                let rest = self.rest();
+                let text = match rest.find('\n') {
+                    Some(i) => &rest[..i],
+                    None => rest,
+                };
+                self.pos += text.len();
+                let text = match text.find(" #") {
+                    Some(i) => &text[..i],
+                    None => text,
+                };
+                let ctx = ExpandCtx { key, line, defined };
+                interpolate(text.trim_end(), &ctx, 0)?
+            }
+        };
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(value_too_long(key, line));
+        }
+        Ok(value)
+    }
+
+    /// The text up to the closing quote (consumed), with `\<quote>` turned into the quote and
+    /// every other backslash kept for later unescaping; `None` when the quote never closes.
+    fn quoted(&mut self, quote: char) -> Option<String> {
+        let mut out = String::new();
+        let mut escaped = false;
+        loop {
+            let c = self.bump()?;
+            if escaped {
+                escaped = false;
+                if c != quote {
+                    out.push('\\');
+                }
+                out.push(c);
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == quote {
+                return Some(out);
+            } else {
+                out.push(c);
+            }
+        }
+    }
+
+    /// Only blanks or a comment may follow a closing quote on its line.
+    fn after_closing_quote(&mut self, key: &str) -> Result<(), String> {
+        self.skip_inline_space();
+        match self.peek() {
+            None | Some('\n') => Ok(()),
+            Some('#') => {
+                self.skip_to_line_end();
+                Ok(())
+            }
+            Some(_) => Err(format!(
+                "line {}: {key}: unexpected text after the closing quote",
+                self.line
+            )),
+        }
+    }
+}
+
+fn value_too_long(key: &str, line: usize) -> String {
+    format!(
+        "line {line}: {key}: value longer than {} KiB",
+        MAX_VALUE_BYTES / 1024
+    )
+}
+
+/// Compose's escapes in double quotes. `\$` becomes `$$` so interpolation keeps one `$`.
+fn unescape_double_quoted(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&next) = chars.peek() else {
+            out.push('\\');
+            break;
+        };
+        let replacement = match next {
+            'a' => Some("\u{7}"),
+            'b' => Some("\u{8}"),
+            'f' => Some("\u{c}"),
+            'n' => Some("\n"),
+            'r' => Some("\r"),
+            't' => Some("\t"),
+            'v' => Some("\u{b}"),
+            '$' => Some("$$"),
+            '"' => Some("\""),
+            '\\' => Some("\\"),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            chars.next();
+            out.push_str(r);
+        } else if next == '0' {
+            chars.next();
+            let mut code = 0u32;
+            let mut digits = 0;
+            while digits < 3 {
+                match chars.peek().and_then(|d| d.to_digit(8)) {
+                    Some(d) => {
+                        code = code * 8 + d;
+                        digits += 1;
+                        chars.next();
+                    }
+                    None => break,
+                }
+            }
+            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+        } else {
+            out.push('\\');
+        }
+    }
+    out
+}
+
+struct ExpandCtx<'a> {
+    key: &'a str,
+    line: usize,
+    defined: &'a BTreeMap<String, EnvVar>,
+}
+
+impl ExpandCtx<'_> {
+    fn lookup(&self, name: &str) -> Option<&str> {
+        self.defined.get(name).map(|v| v.value.as_str())
+    }
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Compose interpolation: `$$`, `$NAME`, `${NAME}`, and `${NAME<op>word}` with `:-`, `-`,
+/// `:+`, `+`, `:?`, `?`. Only variables defined earlier in the file are known: the auditor's
+/// own environment is not the deployment's. `:?`/`?` on an unknown variable give an empty
+/// value, since Compose might fill it from the operator's shell.
+fn interpolate(text: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> {
+    if depth > MAX_INTERPOLATION_DEPTH {
+        return Err(format!(
+            "line {}: {}: `${{...}}` nested too deeply",
+            ctx.line, ctx.key
+        ));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(inner_start) = after.strip_prefix('{') {
+            let end = matching_brace(inner_start).ok_or_else(|| {
+                format!(
+                    "line {}: {}: unclosed `${{` in the value",
+                    ctx.line, ctx.key
+                )
+            })?;
+            out.push_str(&braced(&inner_start[..end], ctx, depth)?);
+            rest = &inner_start[end + 1..];
+        } else if after.starts_with(is_name_start) {
+            let len = after.find(|c| !is_name_char(c)).unwrap_or(after.len());
+            out.push_str(ctx.lookup(&after[..len]).unwrap_or(""));
+            rest = &after[len..];
+        } else {
+            out.push('$');
+            rest = after;
+        }
+        if out.len() > MAX_VALUE_BYTES {
+            return Err(value_too_long(ctx.key, ctx.line));
+        }
+    }
+    out.push_str(rest);
+    if out.len() > MAX_VALUE_BYTES {
+        return Err(value_too_long(ctx.key, ctx.line));
+    }
+    Ok(out)
+}
+
+/// Index of the `}` closing a `${`, allowing nested `${...}` in defaults.
+fn matching_brace(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn braced(inner: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> {
+    let name_len = inner.find(|c| !is_name_char(c)).unwrap_or(inner.len());
+    let (name, op_and_word) = inner.split_at(name_len);
+    if name.is_empty() || !name.starts_with(is_name_start) {
+        return Err(format!(
+            "line {}: {}: invalid `${{...}}` reference in the value",
+            ctx.line, ctx.key
+        ));
+    }
+    let value = ctx.lookup(name);
+    let set_non_empty = value.is_some_and(|v| !v.is_empty());
+    let word = |w: &str| interpolate(w, ctx, depth + 1);
+    let own = value.unwrap_or("").to_string();
+    if op_and_word.is_empty() {
+        return Ok(own);
+    }
+    if let Some(w) = op_and_word.strip_prefix(":-") {
+        return if set_non_empty { Ok(own) } else { word(w) };
+    }
+    if let Some(w) = op_and_word.strip_prefix(":+") {
+        return if set_non_empty {
+            word(w)
+        } else {
+            Ok(String::new())
+        };
+    }
+    if op_and_word.starts_with(":?") || op_and_word.starts_with('?') {
+        return Ok(own);
+    }
+    if let Some(w) = op_and_word.strip_prefix('-') {
+        return if value.is_some() { Ok(own) } else { word(w) };
+    }
+    if let Some(w) = op_and_word.strip_prefix('+') {
+        return if value.is_some() {
+            word(w)
+        } else {
+            Ok(String::new())
+        };
+    }
+    Err(format!(
+        "line {}: {}: invalid `${{...}}` reference in the value",
+        ctx.line, ctx.key
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> EnvFile {
+        match parse(text) {
+            Ok(f) => f,
+            Err(e) => panic!("expected {text:?} to parse, got {e}"),
+        }
+    }
+
+    fn value(file: &EnvFile, key: &str) -> String {
+        file.vars
+            .get(key)
+            .map(|v| v.value.clone())
+            .unwrap_or_else(|| panic!("{key} not defined in {file:?}"))
+    }
+
+    fn failure(text: &str) -> String {
+        match parse(text) {
+            Ok(f) => panic!("expected {text:?} to be refused, parsed {f:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn plain_export_blank_and_comment_lines() {
+        let f = parsed(
+            "# header\n\nA=1\n   export B=two\n\t# indented comment\nexport\tC = three \nD=\n",
+        );
+        assert_eq!(value(&f, "A"), "1");
+        assert_eq!(value(&f, "B"), "two");
+        assert_eq!(value(&f, "C"), "three");
+        assert_eq!(value(&f, "D"), "");
+        assert_eq!(f.vars["A"].line, 3);
+        assert_eq!(f.vars["B"].line, 4);
+        assert_eq!(f.vars["C"].line, 6);
+        assert_eq!(f.vars["D"].line, 7);
+        assert_eq!(f.vars.len(), 4);
+        assert!(f.duplicates.is_empty());
+    }
+
+    #[test]
+    fn export_as_a_name_and_yaml_style() {
+        let f = parsed("export=1\nexportFOO=2\nOPT: a=b\nURL=postgres://h:5432/db\n");
+        assert_eq!(value(&f, "export"), "1");
+        assert_eq!(value(&f, "exportFOO"), "2");
+        assert_eq!(value(&f, "OPT"), "a=b");
+        assert_eq!(value(&f, "URL"), "postgres://h:5432/db");
+    }
+
+    #[test]
+    fn inline_comments_only_after_a_space() {
+        let f =
+            parsed("A=bar # note\nB=bar#baz\nC=\"x#y\" # note\nD='p # q'\nE=  # only comment\n");
+        assert_eq!(value(&f, "A"), "bar");
+        assert_eq!(value(&f, "B"), "bar#baz");
+        assert_eq!(value(&f, "C"), "x#y");
+        assert_eq!(value(&f, "D"), "p # q");
+        // Compose trims the blanks first, so the `#` starts the value.
+        assert_eq!(value(&f, "E"), "# only comment");
+    }
+
+    #[test]
+    fn single_quotes_are_literal() {
+        let f = parsed("A='a\\nb $X ${Y}'\nB='it\\'s'\n");
+        assert_eq!(value(&f, "A"), "a\\nb $X ${Y}");
+        assert_eq!(value(&f, "B"), "it's");
+    }
+
+    #[test]
+    fn double_quotes_unescape() {
+        let f = parsed(r#"A="a\nb\tc \"q\" back\\slash \$HOME \x""#);
+        assert_eq!(value(&f, "A"), "a\nb\tc \"q\" back\\slash $HOME \\x");
+    }
+
+    #[test]
+    fn multi_line_values_keep_their_first_line() {
+        let f = parsed(
+            "A=1\nKEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nB=2\nC='x\ny'\nD=3\n",
+        );
+        assert_eq!(
+            value(&f, "KEY"),
+            "-----BEGIN KEY-----\nabc\n-----END KEY-----"
+        );
+        assert_eq!(f.vars["KEY"].line, 2);
+        assert_eq!(f.vars["B"].line, 5);
+        assert_eq!(value(&f, "C"), "x\ny");
+        assert_eq!(f.vars["C"].line, 6);
+        assert_eq!(f.vars["D"].line, 8);
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let f = parsed("A=1\r\nB=\"two\"\r\n\r\nC=3\r\n");
+        assert_eq!(value(&f, "A"), "1");
+        assert_eq!(value(&f, "B"), "two");
+        assert_eq!(f.vars["C"].line, 4);
+    }
+
+    #[test]
+    fn later_duplicates_win_and_are_recorded() {
+        let f = parsed("FOO=a\nBAR=1\n\nFOO=b\nFOO=c\nBAR=2\n");
+        assert_eq!(value(&f, "FOO"), "c");
+        assert_eq!(f.vars["FOO"].line, 5);
+        assert_eq!(
+            f.duplicates,
+            vec![
+                DuplicateKey {
+                    key: "FOO".into(),
+                    lines: vec![1, 4, 5]
+                },
+                DuplicateKey {
+                    key: "BAR".into(),
+                    lines: vec![2, 6]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn interpolation_from_earlier_variables() {
+        let f = parsed(
+            "PW=s3cr3t\nURL=postgres://app:${PW}@db/app\nB=$PW-x\nC=\"${MISSING:-fallback}\"\n\
+             D=${PW:+set}\nE=$$PW\nF='${PW}'\nG=${NOPE}\nH=${NOPE:?required}\nI=${MISSING:-${PW}}\nJ=cost$5\n",
+        );
+        assert_eq!(value(&f, "URL"), "postgres://app:s3cr3t@db/app");
+        assert_eq!(value(&f, "B"), "s3cr3t-x");
+        assert_eq!(value(&f, "C"), "fallback");
+        assert_eq!(value(&f, "D"), "set");
+        assert_eq!(value(&f, "E"), "$PW");
+        assert_eq!(value(&f, "F"), "${PW}");
+        assert_eq!(value(&f, "G"), "");
+        assert_eq!(value(&f, "H"), "");
+        assert_eq!(value(&f, "I"), "s3cr3t");
+        assert_eq!(value(&f, "J"), "cost$5");
+    }
+
+    #[test]
+    fn bare_keys_are_not_definitions() {
+        let f = parsed("INHERITED\nA=1\n");
+        assert!(!f.vars.contains_key("INHERITED"));
+        assert_eq!(f.vars["A"].line, 2);
+    }
+
+    #[test]
+    fn malformed_lines_name_the_line_but_not_the_text() {
+        let e = failure("A=1\nB=\"never closed\nC=3\n");
+        assert!(e.contains("line 2") && e.contains("unterminated"), "{e}");
+        assert!(!e.contains("never closed"), "{e}");
+
+        let e = failure("A=1\nB='open\n");
+        assert!(e.contains("line 2") && e.contains("single-quoted"), "{e}");
+
+        let e = failure("A=1\nhunter2 hunter3\n");
+        assert!(e.contains("line 2") && !e.contains("hunter"), "{e}");
+
+        let e = failure("A=1\n\nsup3r$ecret=1\n");
+        assert!(e.contains("line 3") && !e.contains("sup3r"), "{e}");
+
+        let e = failure("=value\n");
+        assert!(e.contains("line 1") && !e.contains("value\""), "{e}");
+
+        let e = failure("A=\"ok\" trailing-secret\n");
+        assert!(e.contains("line 1") && !e.contains("trailing"), "{e}");
+
+        let e = failure("A=${B\n");
+        assert!(e.contains("line 1") && e.contains("unclosed"), "{e}");
+    }
+
+    #[test]
+    fn interpolation_cannot_explode() {
+        let mut text = format!("A={}\n", "x".repeat(40_000));
+        text.push_str("B=$A$A$A\n");
+        let e = failure(&text);
+        assert!(e.contains("line 2") && e.contains("longer than"), "{e}");
+    }
+
+    #[test]
+    fn too_many_lines_or_variables() {
+        let e = failure(&"\n".repeat(MAX_LINES + 5));
+        assert!(e.contains("lines"), "{e}");
+        let many: String = (0..MAX_ASSIGNMENTS + 1)
+            .map(|i| format!("V{i}=1\n"))
+            .collect();
+        let e = failure(&many);
+        assert!(e.contains("more than"), "{e}");
+    }
+
+    #[test]
+    fn loads_files_missing_binary_non_utf8_dirs_and_big_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |n: &str| dir.path().join(n);
+
+        assert_eq!(load(&p("absent.env")), EnvState::Missing);
+
+        std::fs::write(p("ok.env"), "\u{feff}A=1\n").unwrap();
+        match load(&p("ok.env")) {
+            EnvState::Parsed(f) => assert_eq!(f.vars["A"].value, "1"),
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::write(p("bin.env"), b"A=1\nB=\x00\x01\n").unwrap();
+        match load(&p("bin.env")) {
+            EnvState::Unusable(r) => assert!(r.contains("binary") && r.contains("line 2"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::write(p("latin1.env"), b"A=1\n\nB=caf\xe9\n").unwrap();
+        match load(&p("latin1.env")) {
+            EnvState::Unusable(r) => assert!(r.contains("UTF-8") && r.contains("line 3"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::create_dir(p("dir.env")).unwrap();
+        match load(&p("dir.env")) {
+            EnvState::Unusable(r) => assert!(r.contains("directory"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+
+        std::fs::write(p("big.env"), vec![b'#'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        match load(&p("big.env")) {
+            EnvState::Unusable(r) => assert!(r.contains("larger than"), "{r}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn load_all_keeps_declaration_order_and_roles() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.env"), "X=1\n").unwrap();
+        let specs = vec![
+            EnvFileSpec {
+                role: "main".into(),
+                path: dir.path().join("a.env"),
+                required: true,
+            },
+            EnvFileSpec {
+                role: "agent".into(),
+                path: dir.path().join("b.env"),
+                required: false,
+            },
+        ];
+        let loaded = load_all(&specs);
+        assert_eq!(loaded.len(), 2);
+        assert_eq!(loaded[0].get("X"), Some("1"));
+        assert_eq!(loaded[1].state, EnvState::Missing);
+        assert!(loaded[0].locate("X").ends_with("a.env:1 X"));
+        assert!(loaded[1].locate("X").ends_with("b.env X"));
+    }
 }

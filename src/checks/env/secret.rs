@@ -1,8 +1,12 @@
 //! `env.secret`: a variable that must hold a real secret (set, not a placeholder, long enough).
+//! Reports describe the value's shape only.
 
-use super::IfUnset;
+use super::dotenv::is_valid_key;
+use super::placeholder::placeholder_reason;
+use super::shape::describe_var;
+use super::{join_capped, list_entries, parsed_env, IfUnset};
 use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::finding::{Observation, Status};
 use serde::{Deserialize, Serialize};
 
 fn default_min_length() -> usize {
@@ -33,14 +37,280 @@ pub struct EnvSecret {
 
 impl EnvSecret {
     pub fn validate(&self) -> Result<(), String> {
+        if !is_valid_key(&self.var) {
+            return Err(format!("var {:?} is not a variable name", self.var));
+        }
+        if self.min_length == 0 {
+            return Err("min_length must be at least 1".into());
+        }
+        if self.hex_length == Some(0) {
+            return Err("hex_length must be at least 1".into());
+        }
+        if self.forbidden.iter().any(|f| f.trim().is_empty()) {
+            return Err("forbidden must not contain an empty value; use if_unset".into());
+        }
         Ok(())
     }
 
     pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let _ = ctx;
-        vec![Observation::error(
-            &self.var,
-            "env.secret not implemented yet",
-        )]
+        let env = match parsed_env(ctx, self.file.as_deref(), &self.var) {
+            Ok(env) => env,
+            Err(observation) => return vec![observation],
+        };
+        let subject = env.locate(&self.var);
+        let raw = env.get(&self.var);
+        let entries: Vec<(usize, &str)> = match raw {
+            Some(v) if self.list => list_entries(v),
+            Some(v) if !v.is_empty() => vec![(1, v)],
+            _ => Vec::new(),
+        };
+        if entries.is_empty() {
+            let (message, actual) = match raw {
+                None => ("is not set", "unset"),
+                Some(_) => ("is empty", "empty"),
+            };
+            return vec![Observation::new(
+                self.if_unset.status(),
+                subject,
+                format!("{} {message}", self.var),
+            )
+            .expected(self.expected())
+            .actual(actual)];
+        }
+        let observation = if self.list {
+            self.judge_list(subject, &entries)
+        } else {
+            self.judge_one(subject, entries[0].1)
+        };
+        vec![observation.expected(self.expected())]
+    }
+
+    fn judge_one(&self, subject: String, value: &str) -> Observation {
+        let actual = describe_var(&self.var, value);
+        match self.problem(value) {
+            Some(problem) => Observation::fail(subject, format!("{} {problem}", self.var)),
+            None => Observation::pass(
+                subject,
+                format!("{} is set and looks like a real secret", self.var),
+            ),
+        }
+        .actual(actual)
+    }
+
+    fn judge_list(&self, subject: String, entries: &[(usize, &str)]) -> Observation {
+        let problems: Vec<String> = entries
+            .iter()
+            .filter_map(|(i, e)| self.problem(e).map(|p| format!("entry {i} {p}")))
+            .collect();
+        let shapes: Vec<String> = entries
+            .iter()
+            .map(|(i, e)| format!("entry {i}: {}", describe_var(&self.var, e)))
+            .collect();
+        let actual = join_capped(&shapes);
+        if problems.is_empty() {
+            Observation::pass(
+                subject,
+                format!(
+                    "{}: every entry ({}) looks like a real secret",
+                    self.var,
+                    entries.len()
+                ),
+            )
+        } else {
+            Observation::new(
+                Status::Fail,
+                subject,
+                format!("{}: {}", self.var, join_capped(&problems)),
+            )
+        }
+        .actual(actual)
+    }
+
+    /// What is wrong with one secret, phrased to follow its name; never quotes it.
+    fn problem(&self, value: &str) -> Option<String> {
+        if value.trim().is_empty() {
+            return Some("is only whitespace".into());
+        }
+        if let Some(reason) = placeholder_reason(&self.var, value) {
+            return Some(format!("looks like a placeholder ({reason})"));
+        }
+        if self.forbidden.iter().any(|f| f.trim() == value.trim()) {
+            return Some("is a sample value from the product's documentation".into());
+        }
+        let length = value.chars().count();
+        match self.hex_length {
+            Some(n) if length != n || !value.chars().all(|c| c.is_ascii_hexdigit()) => {
+                Some(format!("is not exactly {n} hex digits"))
+            }
+            Some(_) => None,
+            None if length < self.min_length => Some(format!(
+                "is {length} characters long; at least {} required",
+                self.min_length
+            )),
+            None => None,
+        }
+    }
+
+    fn expected(&self) -> String {
+        let strength = match self.hex_length {
+            Some(n) => format!("exactly {n} hex digits"),
+            None => format!("at least {} characters", self.min_length),
+        };
+        let each = if self.list {
+            "each comma-separated entry: "
+        } else {
+            ""
+        };
+        format!("{each}a secret of {strength}, not a placeholder or documented sample")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{assert_no_leak, only, Fixture};
+    use super::*;
+
+    const HEX64: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    const B64: &str = "K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols=";
+
+    fn check(var: &str) -> EnvSecret {
+        EnvSecret {
+            var: var.into(),
+            file: None,
+            if_unset: IfUnset::Fail,
+            min_length: 32,
+            hex_length: None,
+            list: false,
+            forbidden: Vec::new(),
+        }
+    }
+
+    fn env() -> Fixture {
+        Fixture::new().env(
+            "main",
+            ".env",
+            &format!(
+                "# secrets\nGOOD={B64}\nPLACEHOLDER=CHANGE_ME_POSTGRES_PASSWORD\nSHORT=Zq8rT2vX\n\
+                 EMPTY=\nHEX={HEX64}\nBADHEX={}\nSAMPLE=a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4\n\
+                 TOKENS=\"{HEX64}, replace-with-a-random-token,,Zq8rT2vX\"\nOKLIST={HEX64},{B64}\n\
+                 SPACES='                                        '\n",
+                &HEX64[..63]
+            ),
+        )
+    }
+
+    fn run(c: &EnvSecret, fx: &Fixture) -> Observation {
+        let obs = c.evaluate(&fx.ctx());
+        assert_no_leak(
+            &obs,
+            &[B64, HEX64, &HEX64[..20], "Zq8rT2vX", "a9b8c7d6e5f4"],
+        );
+        only(obs)
+    }
+
+    #[test]
+    fn real_secret_passes_with_its_shape() {
+        let fx = env();
+        let o = run(&check("GOOD"), &fx);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        assert_eq!(o.actual, "length 44, base64-like");
+        assert!(o.subject.ends_with(".env:2 GOOD"), "{}", o.subject);
+    }
+
+    #[test]
+    fn placeholder_short_and_whitespace_fail() {
+        let fx = env();
+        let o = run(&check("PLACEHOLDER"), &fx);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("`CHANGE_ME_*`"), "{}", o.message);
+        let o = run(&check("SHORT"), &fx);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("8 characters"), "{}", o.message);
+        assert_eq!(run(&check("SPACES"), &fx).status, Status::Fail);
+    }
+
+    #[test]
+    fn unset_and_empty_follow_if_unset() {
+        let fx = env();
+        let o = run(&check("NOT_THERE"), &fx);
+        assert_eq!((o.status, o.actual.as_str()), (Status::Fail, "unset"));
+        let mut c = check("EMPTY");
+        c.if_unset = IfUnset::Pass;
+        let o = run(&c, &fx);
+        assert_eq!((o.status, o.actual.as_str()), (Status::Pass, "empty"));
+        c.if_unset = IfUnset::Warn;
+        assert_eq!(run(&c, &fx).status, Status::Warn);
+    }
+
+    #[test]
+    fn hex_length_and_forbidden_samples() {
+        let fx = env();
+        let mut c = check("HEX");
+        c.hex_length = Some(64);
+        assert_eq!(run(&c, &fx).status, Status::Pass);
+        c.var = "BADHEX".into();
+        let o = run(&c, &fx);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("exactly 64 hex digits"), "{}", o.message);
+        c.var = "GOOD".into();
+        assert_eq!(run(&c, &fx).status, Status::Fail);
+
+        let mut c = check("SAMPLE");
+        c.forbidden = vec!["a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4".into()];
+        let o = run(&c, &fx);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("documentation"), "{}", o.message);
+    }
+
+    #[test]
+    fn list_checks_every_entry_and_names_the_failing_ones() {
+        let fx = env();
+        let mut c = check("TOKENS");
+        c.list = true;
+        let o = run(&c, &fx);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.message.contains("entry 2 looks like a placeholder")
+                && o.message.contains("entry 4 is 8 characters"),
+            "{}",
+            o.message
+        );
+        assert!(!o.message.contains("entry 1"), "{}", o.message);
+        c.var = "OKLIST".into();
+        let o = run(&c, &fx);
+        assert_eq!(o.status, Status::Pass, "{o:?}");
+        assert!(o.actual.contains("entry 2: length 44"), "{}", o.actual);
+    }
+
+    #[test]
+    fn missing_and_unusable_env_files() {
+        let fx = Fixture::new().absent("main", ".env", true);
+        let o = only(check("GOOD").evaluate(&fx.ctx()));
+        assert_eq!(o.status, Status::Skip);
+        assert!(o.message.contains("not found"), "{}", o.message);
+
+        let fx = Fixture::new().env("main", ".env", "GOOD='unterminated\n");
+        let o = only(check("GOOD").evaluate(&fx.ctx()));
+        assert_eq!(o.status, Status::Error);
+        assert!(o.message.contains("line 1"), "{}", o.message);
+
+        let mut c = check("GOOD");
+        c.file = Some("agent".into());
+        assert_eq!(only(c.evaluate(&env().ctx())).status, Status::Error);
+    }
+
+    #[test]
+    fn validation() {
+        assert!(check("A").validate().is_ok());
+        let mut c = check("A");
+        c.min_length = 0;
+        assert!(c.validate().is_err());
+        let mut c = check("A");
+        c.hex_length = Some(0);
+        assert!(c.validate().is_err());
+        assert!(check("NOT A NAME").validate().is_err());
+        let mut c = check("A");
+        c.forbidden = vec![" ".into()];
+        assert!(c.validate().is_err());
     }
 }
