@@ -326,6 +326,73 @@ mod tests {
     use super::*;
     use crate::finding::Status;
 
+    fn kind(toml_text: &str) -> crate::checks::CheckKind {
+        let kind: crate::checks::CheckKind = toml::from_str(toml_text).unwrap();
+        kind.validate().unwrap();
+        kind
+    }
+
+    #[test]
+    fn evaluates_through_the_audit_context() {
+        use crate::context::AuditContext;
+        use crate::target::{ComposeFileSpec, EnvFileSpec, Target};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".env"), "CONTROL_PLANE_PORT=8090\n").unwrap();
+        std::fs::write(
+            root.join("docker-compose.yml"),
+            "services:\n  control-plane:\n    ports:\n      - \"${CONTROL_PLANE_PORT:-8090}:8090\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("docker-compose.prod.yml"),
+            "services:\n  control-plane:\n    ports:\n      - \"127.0.0.1:${CONTROL_PLANE_PORT:-8090}:8090\"\n",
+        )
+        .unwrap();
+        let compose = |name: &str| ComposeFileSpec {
+            path: root.join(name),
+            required: false,
+        };
+        let ctx = AuditContext::new(Target {
+            root: root.to_path_buf(),
+            env_files: vec![EnvFileSpec {
+                role: "main".into(),
+                path: root.join(".env"),
+                required: true,
+            }],
+            compose_files: vec![
+                compose("docker-compose.yml"),
+                compose("docker-compose.prod.yml"),
+            ],
+            url: None,
+            resolve: vec![],
+            ca_file: None,
+            timeout: std::time::Duration::from_secs(5),
+        });
+
+        let obs = kind("kind = \"compose.files\"").evaluate(&ctx);
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0]
+            .message
+            .contains("docker-compose.yml + docker-compose.prod.yml"));
+
+        let obs = kind("kind = \"compose.loopback-only\"\nports = [3000, 8090]").evaluate(&ctx);
+        assert_eq!(statuses(&obs), vec![Status::Fail]);
+        assert!(obs[0].subject.contains("(docker-compose.yml)"));
+        assert!(obs[0].message.contains("docker-compose.prod.yml"));
+    }
+
+    #[test]
+    fn parameters_deserialize_from_profile_toml() {
+        kind("kind = \"compose.not-published\"\nports = [5432]\nallow_loopback = true");
+        kind("kind = \"compose.public-ports\"\nallowed = [80, 443]\nnote = \"x\"");
+        kind("kind = \"compose.docker-socket\"\nallowed_images = [\"tecnativa/docker-socket-proxy\"]");
+        kind("kind = \"compose.non-root\"\nservices = [\"app\"]\nexclude_images = [\"postgres\"]");
+        let bad: Result<crate::checks::CheckKind, _> =
+            toml::from_str("kind = \"compose.loopback-only\"\nport = [1]");
+        assert!(bad.is_err());
+    }
+
     #[test]
     fn validation() {
         assert!(LoopbackOnly { ports: vec![] }.validate().is_err());

@@ -41,13 +41,14 @@ fn where_bound(port: &PublishedPort) -> String {
     }
 }
 
-/// `declared in docker-compose.yml as "${P:-8090}:8090"` (+ what it resolved to).
-fn declared(scope: &Scope<'_>, port: &PublishedPort) -> String {
-    let mut text = format!("declared in {} as {:?}", scope.show(&port.source), port.raw);
+/// `; "${P:-8090}:8090" resolves to "8090:8090"` when interpolation changed the mapping (the
+/// subject already shows it as written).
+fn resolution(port: &PublishedPort) -> String {
     if port.resolved != port.raw && !port.raw.starts_with('{') {
-        text.push_str(&format!(" (resolves to {:?})", port.resolved));
+        format!("; {:?} resolves to {:?}", port.raw, port.resolved)
+    } else {
+        String::new()
     }
-    text
 }
 
 /// Other files' loopback mappings for the same ports: the layering trap to explain.
@@ -134,10 +135,10 @@ impl LoopbackOnly {
                 }
                 let twins = loopback_twins(service, port, &hits);
                 let message = format!(
-                    "{} is published on {}, not only on loopback; {}{}",
+                    "{} is published on {}, not only on loopback{}{}",
                     named_ports(&hits),
                     where_bound(port),
-                    declared(scope, port),
+                    resolution(port),
                     layering_note(scope, &twins)
                 );
                 out.push(
@@ -205,10 +206,10 @@ impl NotPublished {
                     Vec::new()
                 };
                 let message = format!(
-                    "{} is published on {}; {}{}",
+                    "{} is published on {}{}{}",
                     named_ports(&hits),
                     where_bound(port),
-                    declared(scope, port),
+                    resolution(port),
                     layering_note(scope, &twins)
                 );
                 out.push(
@@ -265,10 +266,10 @@ impl PublicPorts {
                         Observation::fail(
                             subject,
                             format!(
-                                "container port {} is published on {}; {}",
+                                "container port {} is published on {}{}",
                                 port.target,
                                 where_bound(port),
-                                declared(scope, port)
+                                resolution(port)
                             ),
                         )
                         .expected(allowed_text.clone())
@@ -283,13 +284,13 @@ impl PublicPorts {
                 if refused.is_empty() {
                     let opened: Vec<u16> = hosts.take(20).collect();
                     let mut message = format!(
-                        "{} is published on {} and allowed to be public; {}",
+                        "{} is published on {} and allowed to be public{}",
                         named_ports(&opened),
                         where_bound(port),
-                        declared(scope, port)
+                        resolution(port)
                     );
                     if !self.note.is_empty() {
-                        message.push_str(&format!(": {}", self.note));
+                        message.push_str(&format!(". {}", self.note));
                     }
                     out.push(
                         Observation::pass(subject, message)
@@ -302,10 +303,10 @@ impl PublicPorts {
                         Observation::fail(
                             subject,
                             format!(
-                                "{} is published on {} and is not an allowed public port; {}",
+                                "{} is published on {} and is not an allowed public port{}",
                                 named_ports(&refused[..refused.len().min(20)]),
                                 where_bound(port),
-                                declared(scope, port)
+                                resolution(port)
                             ),
                         )
                         .expected(allowed_text.clone())
@@ -386,6 +387,11 @@ mod tests {
         assert!(
             fail.message.contains("docker-compose.prod.yml")
                 && fail.message.contains("does not remove"),
+            "{}",
+            fail.message
+        );
+        assert!(
+            fail.message.contains("resolves to \"8090:8090\""),
             "{}",
             fail.message
         );
