@@ -1,8 +1,12 @@
-//! The compose check kinds.
+//! The compose check kinds: parameters, validation, and what every kind shares (the gate on
+//! the compose state, naming files and services in subjects). The judging lives in
+//! `exposure`, `socket` and `user`.
 
+use super::model::{ComposeProject, ComposeState, Field, Problem};
 use crate::context::AuditContext;
 use crate::finding::Observation;
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -55,22 +59,469 @@ pub struct NonRoot {
     pub exclude_images: Vec<String>,
 }
 
-macro_rules! pending {
-    ($($t:ty),*) => {$(
-        impl $t {
-            pub fn validate(&self) -> Result<(), String> { Ok(()) }
-            pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-                let _ = ctx;
-                vec![Observation::error("compose", "not implemented yet")]
+/// More would be a profile mistake, not a policy.
+const MAX_LIST_PARAM: usize = 1_000;
+
+fn validate_ports(key: &str, ports: &[u16], allow_empty: bool) -> Result<(), String> {
+    if ports.is_empty() && !allow_empty {
+        return Err(format!("`{key}` must list at least one port"));
+    }
+    if ports.len() > MAX_LIST_PARAM {
+        return Err(format!("`{key}` lists more than {MAX_LIST_PARAM} ports"));
+    }
+    if ports.contains(&0) {
+        return Err(format!("`{key}`: 0 is not a port"));
+    }
+    Ok(())
+}
+
+fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
+    if names.len() > MAX_LIST_PARAM {
+        return Err(format!("`{key}` lists more than {MAX_LIST_PARAM} entries"));
+    }
+    if names.iter().any(|n| n.trim().is_empty()) {
+        return Err(format!("`{key}` has an empty entry"));
+    }
+    Ok(())
+}
+
+impl ComposeFilesCheck {
+    pub fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+
+    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
+        let project = match scope.project() {
+            Ok(p) => p,
+            Err(obs) => return vec![obs],
+        };
+        let layered: Vec<String> = project.files.iter().map(|f| scope.show(f)).collect();
+        let skipped: Vec<String> = scope
+            .declared
+            .iter()
+            .filter(|d| !project.files.contains(d))
+            .map(|d| scope.show(d))
+            .collect();
+        let ports: usize = project.services.values().map(|s| s.ports.len()).sum();
+        let mut message = format!(
+            "layered {}: {} services, {} published port mappings",
+            layered.join(" + "),
+            project.services.len(),
+            ports
+        );
+        if !skipped.is_empty() {
+            message.push_str(&format!(" ({} not present)", skipped.join(", ")));
+        }
+        let mut out = vec![Observation::pass(FILES_SUBJECT, message).actual(layered.join(" + "))];
+        out.extend(
+            project
+                .problems
+                .iter()
+                .map(|p| scope.problem(p, "docker compose would refuse this entry")),
+        );
+        out
+    }
+}
+
+impl LoopbackOnly {
+    pub fn validate(&self) -> Result<(), String> {
+        validate_ports("ports", &self.ports, false)
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+}
+
+impl NotPublished {
+    pub fn validate(&self) -> Result<(), String> {
+        validate_ports("ports", &self.ports, false)
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+}
+
+impl PublicPorts {
+    pub fn validate(&self) -> Result<(), String> {
+        // An empty list is a policy: no port may be public.
+        validate_ports("allowed", &self.allowed, true)
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+}
+
+impl DockerSocket {
+    pub fn validate(&self) -> Result<(), String> {
+        validate_names("allowed_images", &self.allowed_images)
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+}
+
+impl NonRoot {
+    pub fn validate(&self) -> Result<(), String> {
+        validate_names("services", &self.services)?;
+        validate_names("exclude_images", &self.exclude_images)
+    }
+
+    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+        self.judge(&Scope::of(ctx))
+    }
+}
+
+const FILES_SUBJECT: &str = "compose files";
+
+/// What a compose kind looks at: the loaded state, and how to name files in reports.
+pub(super) struct Scope<'a> {
+    pub state: &'a ComposeState,
+    pub root: &'a Path,
+    /// The compose files the target declares, in order (shown when none exists).
+    pub declared: Vec<PathBuf>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn of(ctx: &'a AuditContext) -> Self {
+        Scope {
+            state: ctx.compose(),
+            root: &ctx.target.root,
+            declared: ctx
+                .target
+                .compose_files
+                .iter()
+                .map(|s| s.path.clone())
+                .collect(),
+        }
+    }
+
+    /// The merged project, or the one observation that says why there is none.
+    pub fn project(&self) -> Result<&'a ComposeProject, Observation> {
+        match self.state {
+            ComposeState::Loaded(p) => Ok(p),
+            ComposeState::Absent => {
+                let names: Vec<String> = self.declared.iter().map(|d| self.show(d)).collect();
+                let names = if names.is_empty() {
+                    "the profile names none".to_string()
+                } else {
+                    names.join(", ")
+                };
+                Err(Observation::skip(
+                    FILES_SUBJECT,
+                    format!("no compose file found: {names}"),
+                ))
+            }
+            ComposeState::Unusable(message) => {
+                Err(Observation::error(FILES_SUBJECT, message.clone()))
             }
         }
-    )*};
+    }
+
+    /// A path as the operator knows it: relative to `--root` when under it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// `service web, port "3000:3000" (docker-compose.yml)`.
+    pub fn entry_subject(&self, service: &str, what: &str, raw: &str, file: &Path) -> String {
+        format!("service {service}, {what} {raw:?} ({})", self.show(file))
+    }
+
+    pub fn problem(&self, p: &Problem, consequence: &str) -> Observation {
+        let what = match p.field {
+            Field::Ports => "port",
+            Field::Volumes => "volume",
+            other => other.key(),
+        };
+        Observation::error(
+            self.entry_subject(&p.service, what, &p.raw, &p.source),
+            format!(
+                "cannot read this `{}` entry: {}; {consequence}",
+                p.field.key(),
+                p.reason
+            ),
+        )
+    }
+
+    /// Error observations for the unreadable entries of `field`: a check must not pass over
+    /// what it could not read.
+    pub fn problems(&self, project: &ComposeProject, fields: &[Field]) -> Vec<Observation> {
+        project
+            .problems
+            .iter()
+            .filter(|p| fields.contains(&p.field))
+            .map(|p| self.problem(p, "it was not judged"))
+            .collect()
+    }
 }
-pending!(
-    ComposeFilesCheck,
-    LoopbackOnly,
-    NotPublished,
-    PublicPorts,
-    DockerSocket,
-    NonRoot
-);
+
+#[cfg(test)]
+pub(super) mod test_support {
+    use super::*;
+    use crate::checks::compose::model::load;
+    use crate::target::ComposeFileSpec;
+
+    /// Writes the files into a temporary root and loads them like the audit does.
+    pub struct Fixture {
+        pub dir: tempfile::TempDir,
+        pub state: ComposeState,
+        pub declared: Vec<PathBuf>,
+    }
+
+    impl Fixture {
+        pub fn new(files: &[(&str, &str)], env: &dyn Fn(&str) -> Option<String>) -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let specs: Vec<ComposeFileSpec> = files
+                .iter()
+                .map(|(name, text)| {
+                    let path = dir.path().join(name);
+                    std::fs::write(&path, text).unwrap();
+                    ComposeFileSpec {
+                        path,
+                        required: false,
+                    }
+                })
+                .collect();
+            let state = load(&specs, env);
+            let declared = specs.into_iter().map(|s| s.path).collect();
+            Fixture {
+                dir,
+                state,
+                declared,
+            }
+        }
+
+        pub fn yaml(text: &str) -> Fixture {
+            Fixture::new(&[("docker-compose.yml", text)], &|_| None)
+        }
+
+        pub fn scope(&self) -> Scope<'_> {
+            Scope {
+                state: &self.state,
+                root: self.dir.path(),
+                declared: self.declared.clone(),
+            }
+        }
+    }
+
+    pub fn statuses(obs: &[Observation]) -> Vec<crate::finding::Status> {
+        obs.iter().map(|o| o.status).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use crate::finding::Status;
+
+    fn kind(toml_text: &str) -> crate::checks::CheckKind {
+        let kind: crate::checks::CheckKind = toml::from_str(toml_text).unwrap();
+        kind.validate().unwrap();
+        kind
+    }
+
+    #[test]
+    fn evaluates_through_the_audit_context() {
+        use crate::context::AuditContext;
+        use crate::target::{ComposeFileSpec, EnvFileSpec, Target};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".env"), "CONTROL_PLANE_PORT=8090\n").unwrap();
+        std::fs::write(
+            root.join("docker-compose.yml"),
+            "services:\n  control-plane:\n    ports:\n      - \"${CONTROL_PLANE_PORT:-8090}:8090\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("docker-compose.prod.yml"),
+            "services:\n  control-plane:\n    ports:\n      - \"127.0.0.1:${CONTROL_PLANE_PORT:-8090}:8090\"\n",
+        )
+        .unwrap();
+        let compose = |name: &str| ComposeFileSpec {
+            path: root.join(name),
+            required: false,
+        };
+        let ctx = AuditContext::new(Target {
+            root: root.to_path_buf(),
+            env_files: vec![EnvFileSpec {
+                role: "main".into(),
+                path: root.join(".env"),
+                required: true,
+            }],
+            compose_files: vec![
+                compose("docker-compose.yml"),
+                compose("docker-compose.prod.yml"),
+            ],
+            url: None,
+            resolve: vec![],
+            ca_file: None,
+            timeout: std::time::Duration::from_secs(5),
+        });
+
+        let obs = kind("kind = \"compose.files\"").evaluate(&ctx);
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0]
+            .message
+            .contains("docker-compose.yml + docker-compose.prod.yml"));
+
+        let obs = kind("kind = \"compose.loopback-only\"\nports = [3000, 8090]").evaluate(&ctx);
+        assert_eq!(statuses(&obs), vec![Status::Fail]);
+        assert!(obs[0].subject.contains("(docker-compose.yml)"));
+        assert!(obs[0].message.contains("docker-compose.prod.yml"));
+    }
+
+    #[test]
+    fn parameters_deserialize_from_profile_toml() {
+        kind("kind = \"compose.not-published\"\nports = [5432]\nallow_loopback = true");
+        kind("kind = \"compose.public-ports\"\nallowed = [80, 443]\nnote = \"x\"");
+        kind("kind = \"compose.docker-socket\"\nallowed_images = [\"tecnativa/docker-socket-proxy\"]");
+        kind("kind = \"compose.non-root\"\nservices = [\"app\"]\nexclude_images = [\"postgres\"]");
+        let bad: Result<crate::checks::CheckKind, _> =
+            toml::from_str("kind = \"compose.loopback-only\"\nport = [1]");
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn validation() {
+        assert!(LoopbackOnly { ports: vec![] }.validate().is_err());
+        assert!(LoopbackOnly { ports: vec![0] }.validate().is_err());
+        assert!(LoopbackOnly { ports: vec![3000] }.validate().is_ok());
+        assert!(NotPublished {
+            ports: vec![],
+            allow_loopback: true
+        }
+        .validate()
+        .is_err());
+        assert!(PublicPorts {
+            allowed: vec![],
+            note: String::new()
+        }
+        .validate()
+        .is_ok());
+        assert!(DockerSocket {
+            allowed_images: vec![" ".into()]
+        }
+        .validate()
+        .is_err());
+        assert!(NonRoot {
+            services: vec!["".into()],
+            exclude_images: vec![]
+        }
+        .validate()
+        .is_err());
+    }
+
+    #[test]
+    fn files_check_lists_layered_files() {
+        let fx = Fixture::new(
+            &[
+                (
+                    "docker-compose.yml",
+                    "services:\n  web:\n    ports: [\"80:80\"]\n",
+                ),
+                (
+                    "docker-compose.prod.yml",
+                    "services:\n  web:\n    user: app\n",
+                ),
+            ],
+            &|_| None,
+        );
+        let obs = ComposeFilesCheck {}.judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(
+            obs[0]
+                .message
+                .contains("docker-compose.yml + docker-compose.prod.yml"),
+            "{}",
+            obs[0].message
+        );
+        assert!(obs[0].message.contains("1 services, 1 published"));
+    }
+
+    #[test]
+    fn files_check_notes_missing_optional_files_and_problems() {
+        let fx = Fixture::yaml("services:\n  web:\n    ports: [\"a:b:c:d\"]\n");
+        let mut scope = fx.scope();
+        scope
+            .declared
+            .push(fx.dir.path().join("docker-compose.prod.yml"));
+        let obs = ComposeFilesCheck {}.judge(&scope);
+        assert_eq!(statuses(&obs), vec![Status::Pass, Status::Error]);
+        assert!(obs[0]
+            .message
+            .contains("docker-compose.prod.yml not present"));
+        assert!(obs[1].subject.contains("service web"));
+        assert!(obs[1].subject.contains("a:b:c:d"));
+    }
+
+    #[test]
+    fn absent_skips_and_unusable_errors_for_every_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = ComposeState::Absent;
+        let scope = Scope {
+            state: &absent,
+            root: dir.path(),
+            declared: vec![dir.path().join("docker-compose.yml")],
+        };
+        let unusable = ComposeState::Unusable("docker-compose.yml: invalid compose YAML".into());
+        let broken = Scope {
+            state: &unusable,
+            root: dir.path(),
+            declared: vec![],
+        };
+        type Judge = Box<dyn Fn(&Scope<'_>) -> Vec<Observation>>;
+        let kinds: Vec<Judge> = vec![
+            Box::new(|s| ComposeFilesCheck {}.judge(s)),
+            Box::new(|s| LoopbackOnly { ports: vec![3000] }.judge(s)),
+            Box::new(|s| {
+                NotPublished {
+                    ports: vec![5432],
+                    allow_loopback: false,
+                }
+                .judge(s)
+            }),
+            Box::new(|s| {
+                PublicPorts {
+                    allowed: vec![443],
+                    note: String::new(),
+                }
+                .judge(s)
+            }),
+            Box::new(|s| {
+                DockerSocket {
+                    allowed_images: vec![],
+                }
+                .judge(s)
+            }),
+            Box::new(|s| {
+                NonRoot {
+                    services: vec![],
+                    exclude_images: vec![],
+                }
+                .judge(s)
+            }),
+        ];
+        for judge in kinds {
+            let obs = judge(&scope);
+            assert_eq!(statuses(&obs), vec![Status::Skip]);
+            assert!(obs[0]
+                .message
+                .contains("no compose file found: docker-compose.yml"));
+            let obs = judge(&broken);
+            assert_eq!(statuses(&obs), vec![Status::Error]);
+            assert!(obs[0].message.contains("docker-compose.yml"));
+        }
+    }
+}

@@ -1,0 +1,599 @@
+//! Published-port kinds: `compose.loopback-only`, `compose.not-published`,
+//! `compose.public-ports`. They judge the MERGED `ports` lists: an overlay's loopback mapping
+//! is added next to the base file's mapping, it does not replace it.
+
+use super::checks::{LoopbackOnly, NotPublished, PublicPorts, Scope};
+use super::model::{Binding, ComposeProject, Field, PublishedPort, Service};
+use crate::finding::{Observation, Severity};
+
+fn port_list(ports: &[u16]) -> String {
+    ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn port_subject(scope: &Scope<'_>, service: &str, port: &PublishedPort) -> String {
+    scope.entry_subject(service, "port", &port.raw, &port.source)
+}
+
+/// "port 8090", "ports 3000, 3001".
+fn named_ports(ports: &[u16]) -> String {
+    match ports {
+        [one] => format!("port {one}"),
+        _ => format!("ports {}", port_list(ports)),
+    }
+}
+
+/// How a binding reads in a message: "all interfaces (host port 8090)".
+fn where_bound(port: &PublishedPort) -> String {
+    let host = match port.host_ports() {
+        None => "random host port".to_string(),
+        Some(r) if r.start() == r.end() => format!("host port {}", r.start()),
+        Some(r) => format!("host ports {}-{}", r.start(), r.end()),
+    };
+    match port.binding() {
+        Binding::AllInterfaces => format!("all interfaces ({host})"),
+        Binding::Loopback => format!("loopback ({host})"),
+        Binding::Private(ip) => format!("{ip}, a private interface, not loopback ({host})"),
+        Binding::Public(ip) => format!("{ip} ({host})"),
+    }
+}
+
+/// `; "${P:-8090}:8090" resolves to "8090:8090"` when interpolation changed the mapping (the
+/// subject already shows it as written).
+fn resolution(port: &PublishedPort) -> String {
+    if port.resolved != port.raw && !port.raw.starts_with('{') {
+        format!("; {:?} resolves to {:?}", port.raw, port.resolved)
+    } else {
+        String::new()
+    }
+}
+
+/// Other files' loopback mappings for the same ports: the layering trap to explain.
+fn loopback_twins<'s>(
+    service: &'s Service,
+    exposed: &PublishedPort,
+    hits: &[u16],
+) -> Vec<&'s PublishedPort> {
+    service
+        .ports
+        .iter()
+        .filter(|p| p.binding() == Binding::Loopback)
+        .filter(|p| p.source != exposed.source || p.raw != exposed.raw)
+        .filter(|p| hits.iter().any(|h| p.touches(*h)))
+        .collect()
+}
+
+fn layering_note(scope: &Scope<'_>, twins: &[&PublishedPort]) -> String {
+    let Some(first) = twins.first() else {
+        return String::new();
+    };
+    format!(
+        "; the loopback mapping in {} ({:?}) does not remove this one: compose adds `ports` \
+         from later files to the earlier ones, so the merged service is published on both \
+         (drop the mapping from the base file, or write `ports: !override` in the overlay)",
+        scope.show(&first.source),
+        first.raw
+    )
+}
+
+fn host_network_warning(name: &str, ports: &[u16]) -> Observation {
+    Observation::warn(
+        format!("service {name}"),
+        format!(
+            "uses `network_mode: host`: it listens directly on the host's interfaces and \
+             compose publishes nothing, so {} cannot be judged from the compose files; check \
+             the host's listeners",
+            if ports.is_empty() {
+                "its ports".to_string()
+            } else {
+                named_ports(ports)
+            }
+        ),
+    )
+    .expected("ports published through compose")
+    .actual("network_mode: host")
+}
+
+fn count_summary(project: &ComposeProject, examined: usize) -> String {
+    let mappings: usize = project.services.values().map(|s| s.ports.len()).sum();
+    format!(
+        "{} services, {mappings} published port mappings examined ({examined} for these ports)",
+        project.services.len()
+    )
+}
+
+impl LoopbackOnly {
+    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
+        let project = match scope.project() {
+            Ok(p) => p,
+            Err(obs) => return vec![obs],
+        };
+        let mut out = Vec::new();
+        let mut loopback = Vec::new();
+        let mut examined = 0;
+        for (name, service) in &project.services {
+            if service.uses_host_network() {
+                out.push(host_network_warning(name, &self.ports));
+            }
+            for port in &service.ports {
+                let hits: Vec<u16> = self
+                    .ports
+                    .iter()
+                    .copied()
+                    .filter(|p| port.touches(*p))
+                    .collect();
+                if hits.is_empty() {
+                    continue;
+                }
+                examined += 1;
+                if port.binding() == Binding::Loopback {
+                    loopback.push(format!("{name} {}", port.describe()));
+                    continue;
+                }
+                let twins = loopback_twins(service, port, &hits);
+                let message = format!(
+                    "{} is published on {}, not only on loopback{}{}",
+                    named_ports(&hits),
+                    where_bound(port),
+                    resolution(port),
+                    layering_note(scope, &twins)
+                );
+                out.push(
+                    Observation::fail(port_subject(scope, name, port), message)
+                        .expected("bound to 127.0.0.1 or ::1 only")
+                        .actual(port.describe()),
+                );
+            }
+        }
+        out.extend(scope.problems(project, &[Field::Ports]));
+        if out.is_empty() {
+            let detail = if loopback.is_empty() {
+                format!("none of {} is published", named_ports(&self.ports))
+            } else {
+                format!("bound to loopback only: {}", loopback.join(", "))
+            };
+            out.push(
+                Observation::pass(
+                    "published ports",
+                    format!("{detail}; {}", count_summary(project, examined)),
+                )
+                .expected(format!("{} on loopback only", named_ports(&self.ports))),
+            );
+        }
+        out
+    }
+}
+
+impl NotPublished {
+    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
+        let project = match scope.project() {
+            Ok(p) => p,
+            Err(obs) => return vec![obs],
+        };
+        let mut out = Vec::new();
+        let mut tolerated = Vec::new();
+        let mut examined = 0;
+        let expected = if self.allow_loopback {
+            "not published, or on loopback only"
+        } else {
+            "not published"
+        };
+        for (name, service) in &project.services {
+            if service.uses_host_network() {
+                out.push(host_network_warning(name, &self.ports));
+            }
+            for port in &service.ports {
+                let hits: Vec<u16> = self
+                    .ports
+                    .iter()
+                    .copied()
+                    .filter(|p| port.touches(*p))
+                    .collect();
+                if hits.is_empty() {
+                    continue;
+                }
+                examined += 1;
+                if self.allow_loopback && port.binding() == Binding::Loopback {
+                    tolerated.push(format!("{name} {}", port.describe()));
+                    continue;
+                }
+                let twins = if self.allow_loopback {
+                    loopback_twins(service, port, &hits)
+                } else {
+                    Vec::new()
+                };
+                let message = format!(
+                    "{} is published on {}{}{}",
+                    named_ports(&hits),
+                    where_bound(port),
+                    resolution(port),
+                    layering_note(scope, &twins)
+                );
+                out.push(
+                    Observation::fail(port_subject(scope, name, port), message)
+                        .expected(expected)
+                        .actual(port.describe()),
+                );
+            }
+        }
+        out.extend(scope.problems(project, &[Field::Ports]));
+        if out.is_empty() {
+            let detail = if tolerated.is_empty() {
+                format!("{} not published", named_ports(&self.ports))
+            } else {
+                format!("published on loopback only: {}", tolerated.join(", "))
+            };
+            out.push(
+                Observation::pass(
+                    "published ports",
+                    format!("{detail}; {}", count_summary(project, examined)),
+                )
+                .expected(expected),
+            );
+        }
+        out
+    }
+}
+
+impl PublicPorts {
+    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
+        let project = match scope.project() {
+            Ok(p) => p,
+            Err(obs) => return vec![obs],
+        };
+        let allowed_text = if self.allowed.is_empty() {
+            "no public port".to_string()
+        } else {
+            format!("public ports limited to {}", port_list(&self.allowed))
+        };
+        let mut out = Vec::new();
+        let mut public = 0;
+        for (name, service) in &project.services {
+            if service.uses_host_network() {
+                out.push(host_network_warning(name, &[]));
+            }
+            for port in &service.ports {
+                if !matches!(port.binding(), Binding::AllInterfaces | Binding::Public(_)) {
+                    continue;
+                }
+                public += 1;
+                let subject = port_subject(scope, name, port);
+                let Some(hosts) = port.host_ports() else {
+                    out.push(
+                        Observation::fail(
+                            subject,
+                            format!(
+                                "container port {} is published on {}{}",
+                                port.target,
+                                where_bound(port),
+                                resolution(port)
+                            ),
+                        )
+                        .expected(allowed_text.clone())
+                        .actual(port.describe()),
+                    );
+                    continue;
+                };
+                let refused: Vec<u16> = hosts
+                    .clone()
+                    .filter(|h| !self.allowed.contains(h))
+                    .collect();
+                if refused.is_empty() {
+                    let opened: Vec<u16> = hosts.take(20).collect();
+                    let mut message = format!(
+                        "{} is published on {} and allowed to be public{}",
+                        named_ports(&opened),
+                        where_bound(port),
+                        resolution(port)
+                    );
+                    if !self.note.is_empty() {
+                        message.push_str(&format!(". {}", self.note));
+                    }
+                    out.push(
+                        Observation::pass(subject, message)
+                            .expected(allowed_text.clone())
+                            .actual(port.describe())
+                            .severity(Severity::Info),
+                    );
+                } else {
+                    out.push(
+                        Observation::fail(
+                            subject,
+                            format!(
+                                "{} is published on {} and is not an allowed public port{}",
+                                named_ports(&refused[..refused.len().min(20)]),
+                                where_bound(port),
+                                resolution(port)
+                            ),
+                        )
+                        .expected(allowed_text.clone())
+                        .actual(port.describe()),
+                    );
+                }
+            }
+        }
+        out.extend(scope.problems(project, &[Field::Ports]));
+        if out.is_empty() {
+            let mappings: usize = project.services.values().map(|s| s.ports.len()).sum();
+            out.push(
+                Observation::pass(
+                    "published ports",
+                    format!(
+                        "no port is published on a public interface; {} services, {mappings} \
+                         published port mappings examined ({public} public)",
+                        project.services.len()
+                    ),
+                )
+                .expected(allowed_text),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::checks::test_support::*;
+    use super::*;
+    use crate::finding::Status;
+
+    const KODA_BASE: &str = "services:
+  web:
+    image: koda-web
+    ports:
+      - \"127.0.0.1:3000:3000\"
+  control-plane:
+    image: koda-cp
+    ports:
+      - \"${CONTROL_PLANE_PORT:-8090}:8090\"
+  postgres:
+    image: postgres:16
+";
+    const KODA_PROD: &str = "services:
+  control-plane:
+    ports:
+      - \"127.0.0.1:${CONTROL_PLANE_PORT:-8090}:8090\"
+";
+
+    fn loopback(ports: &[u16]) -> LoopbackOnly {
+        LoopbackOnly {
+            ports: ports.to_vec(),
+        }
+    }
+
+    #[test]
+    fn koda_trap_overlay_loopback_does_not_hide_base_mapping() {
+        // Through the real loader, with the env value from the primary env file.
+        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "8090".to_string());
+        let fx = Fixture::new(
+            &[
+                ("docker-compose.yml", KODA_BASE),
+                ("docker-compose.prod.yml", KODA_PROD),
+            ],
+            &env,
+        );
+        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail], "{obs:#?}");
+        let fail = &obs[0];
+        assert_eq!(
+            fail.subject,
+            "service control-plane, port \"${CONTROL_PLANE_PORT:-8090}:8090\" (docker-compose.yml)"
+        );
+        assert!(fail.message.contains("port 8090"), "{}", fail.message);
+        assert!(fail.message.contains("all interfaces"), "{}", fail.message);
+        assert!(
+            fail.message.contains("docker-compose.prod.yml")
+                && fail.message.contains("does not remove"),
+            "{}",
+            fail.message
+        );
+        assert!(
+            fail.message.contains("resolves to \"8090:8090\""),
+            "{}",
+            fail.message
+        );
+        assert_eq!(fail.actual, "0.0.0.0:8090->8090/tcp");
+    }
+
+    #[test]
+    fn koda_trap_follows_the_env_port() {
+        // The env file moves the host port; the container port still identifies the mapping.
+        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "18090".to_string());
+        let fx = Fixture::new(
+            &[
+                ("docker-compose.yml", KODA_BASE),
+                ("docker-compose.prod.yml", KODA_PROD),
+            ],
+            &env,
+        );
+        let obs = loopback(&[8090]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail]);
+        assert_eq!(obs[0].actual, "0.0.0.0:18090->8090/tcp");
+    }
+
+    #[test]
+    fn override_in_overlay_fixes_the_trap() {
+        let prod =
+            "services:\n  control-plane:\n    ports: !override\n      - \"127.0.0.1:8090:8090\"\n";
+        let fx = Fixture::new(
+            &[
+                ("docker-compose.yml", KODA_BASE),
+                ("docker-compose.prod.yml", prod),
+            ],
+            &|_| None,
+        );
+        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");
+        assert!(
+            obs[0].message.contains("loopback only"),
+            "{}",
+            obs[0].message
+        );
+        assert!(obs[0]
+            .message
+            .contains("3 services, 2 published port mappings"));
+    }
+
+    #[test]
+    fn loopback_only_judges_host_side_too_and_each_binding() {
+        let fx = Fixture::yaml(
+            "services:
+  a:
+    ports: [\"3000\"]
+  b:
+    ports: [\"3000:80\"]
+  c:
+    ports: [\"10.0.0.2:3000:3000\"]
+  d:
+    ports: [\"[::1]:3000:3000\", \"127.0.0.1:3001:3001\"]
+  e:
+    ports: [\"2990-3010:2990-3010\"]
+",
+        );
+        let obs = loopback(&[3000]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail; 4], "{obs:#?}");
+        assert!(obs[0].message.contains("all interfaces (random host port)"));
+        assert!(obs[1].subject.starts_with("service b,"));
+        assert!(obs[2].message.contains("private interface"));
+        assert!(obs[3].subject.starts_with("service e,"));
+    }
+
+    #[test]
+    fn loopback_only_passes_when_port_not_published() {
+        let fx = Fixture::yaml("services:\n  web:\n    ports: [\"443:443\"]\n");
+        let obs = loopback(&[3000]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0].message.contains("none of port 3000 is published"));
+    }
+
+    #[test]
+    fn host_network_is_not_silently_passed() {
+        let fx = Fixture::yaml("services:\n  app:\n    network_mode: host\n");
+        let obs = loopback(&[3000]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Warn]);
+        assert!(obs[0].message.contains("network_mode: host"));
+    }
+
+    #[test]
+    fn unreadable_port_entries_are_errors_not_passes() {
+        let fx = Fixture::yaml("services:\n  app:\n    ports: [\"nohost:3000:3000\"]\n");
+        let obs = loopback(&[3000]).judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Error]);
+        assert!(obs[0].subject.contains("nohost:3000:3000"));
+    }
+
+    #[test]
+    fn not_published_with_and_without_loopback() {
+        let fx = Fixture::yaml(
+            "services:
+  db:
+    image: postgres
+    ports:
+      - \"127.0.0.1:5432:5432\"
+  cache:
+    image: redis
+    ports:
+      - target: 6379
+        published: 16379
+",
+        );
+        let strict = NotPublished {
+            ports: vec![5432, 6379],
+            allow_loopback: false,
+        };
+        let obs = strict.judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail, Status::Fail]);
+        assert!(obs[0]
+            .subject
+            .starts_with("service cache, port \"{target: 6379"));
+        assert!(obs[0].message.contains("port 6379"));
+        assert!(obs[1].message.contains("on loopback"));
+
+        let lenient = NotPublished {
+            ports: vec![5432],
+            allow_loopback: true,
+        };
+        let obs = lenient.judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0].message.contains("loopback only"));
+
+        let none = NotPublished {
+            ports: vec![27017],
+            allow_loopback: false,
+        };
+        let obs = none.judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0].message.contains("port 27017 not published"));
+    }
+
+    #[test]
+    fn public_ports_allowed_are_info_passes_others_fail() {
+        let fx = Fixture::yaml(
+            "services:
+  proxy:
+    ports:
+      - \"8085:8085\"
+      - \"1455:1455\"
+      - \"127.0.0.1:8317:8317\"
+  dashboard:
+    ports:
+      - \"3000:3000\"
+      - \"9000\"
+  lan:
+    ports:
+      - \"192.168.1.5:9100:9100\"
+",
+        );
+        let kind = PublicPorts {
+            allowed: vec![8085, 1455, 54545],
+            note: "open them only when remote OAuth is used".into(),
+        };
+        let obs = kind.judge(&fx.scope());
+        assert_eq!(
+            statuses(&obs),
+            vec![Status::Fail, Status::Fail, Status::Pass, Status::Pass],
+            "{obs:#?}"
+        );
+        assert!(obs[0].message.contains("port 3000") && obs[0].message.contains("not an allowed"));
+        assert!(obs[1].message.contains("random host port"));
+        assert_eq!(obs[2].severity, Some(Severity::Info));
+        assert!(obs[2].message.contains("remote OAuth"));
+        assert_eq!(obs[0].severity, None);
+    }
+
+    #[test]
+    fn public_ports_ranges_must_be_fully_allowed() {
+        let fx = Fixture::yaml("services:\n  a:\n    ports: [\"80-81:80-81\"]\n");
+        let kind = PublicPorts {
+            allowed: vec![80],
+            note: String::new(),
+        };
+        let obs = kind.judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail]);
+        assert!(obs[0].message.contains("port 81"));
+        let kind = PublicPorts {
+            allowed: vec![80, 81],
+            note: String::new(),
+        };
+        assert_eq!(statuses(&kind.judge(&fx.scope())), vec![Status::Pass]);
+    }
+
+    #[test]
+    fn public_ports_pass_when_nothing_public() {
+        let fx = Fixture::yaml(
+            "services:\n  a:\n    ports: [\"127.0.0.1:80:80\"]\n  b:\n    image: x\n",
+        );
+        let obs = PublicPorts {
+            allowed: vec![],
+            note: String::new(),
+        }
+        .judge(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Pass]);
+        assert!(obs[0]
+            .message
+            .contains("2 services, 1 published port mappings examined"));
+    }
+}
