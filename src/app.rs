@@ -349,14 +349,23 @@ fn explain(id: &str) -> Result<u8, String> {
     );
     if !check.rationale.is_empty() {
         out.push_str(&format!(
-            "\nWhy it matters:\n  {}\n",
-            check.rationale.trim()
+            "\nWhy it matters:\n{}\n",
+            indented(&check.rationale)
         ));
     }
     out.push_str(&format!(
-        "\nHow to fix a failure:\n  {}\n",
-        check.remediation.trim()
+        "\nHow to fix a failure:\n{}\n",
+        indented(&check.remediation)
     ));
     write_stdout(&out)?;
     Ok(EXIT_OK)
+}
+
+/// Profile texts are wrapped by hand in TOML; keep every line under its heading.
+fn indented(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|line| format!("  {}", line.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -360,6 +360,15 @@ fn profiles_list_show_and_explain() {
     let explained = run(&["explain", "koda.loopback-ports"]);
     assert_eq!(explained.code, 0);
     assert!(explained.stdout.contains("127.0.0.1:3000:3000"));
+    // Hand-wrapped rationale and remediation stay indented under their headings.
+    let body = explained
+        .stdout
+        .split("Why it matters:")
+        .nth(1)
+        .unwrap_or("");
+    for line in body.lines().filter(|l| !l.is_empty() && !l.ends_with(':')) {
+        assert!(line.starts_with("  "), "unindented line: {line:?}");
+    }
     assert_eq!(run(&["explain", "no.such"]).code, 2);
 }
 
