@@ -144,11 +144,11 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(ca) = &args.ca_file {
-        std::fs::File::open(ca).map_err(|e| format!("--ca-file {}: {e}", ca.display()))?;
+        crate::net::rustls_probe::roots::check_ca_file(ca)?;
     }
     if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_SECS) {
         return Err(format!(
-            "--timeout {}: expected seconds between 0 and {MAX_TIMEOUT_SECS}",
+            "--timeout {}: expected seconds above 0, at most {MAX_TIMEOUT_SECS}",
             args.timeout
         ));
     }
@@ -194,6 +194,19 @@ fn env_file_specs(
             Some((role, path)) if roles.iter().any(|r| r == role) => {
                 (roles.iter().position(|r| r == role).unwrap_or(0), path)
             }
+            // A mistyped role must not silently become a path named `agnet=/srv/.env`;
+            // a path that really contains `=` can be written `./a=b`.
+            Some((role, _)) if looks_like_role(role) => {
+                return Err(format!(
+                    "--env-file {value}: profile {} has no env file role {role:?} (roles: {})",
+                    profile.name,
+                    if roles.is_empty() {
+                        "none".to_string()
+                    } else {
+                        roles.join(", ")
+                    }
+                ));
+            }
             _ => {
                 let index = next_plain;
                 next_plain += 1;
@@ -213,6 +226,13 @@ fn env_file_specs(
         spec.required = true;
     }
     Ok(specs)
+}
+
+fn looks_like_role(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn compose_file_specs(

@@ -203,6 +203,22 @@ fn bad_arguments_exit_2_with_one_line() {
         vec!["audit", "--profile", "koda", "--skip", "no.such-check"],
         vec!["audit", "--profile", "koda", "--resolve", "bad"],
         vec!["audit", "--profile", "koda", "--timeout", "0"],
+        vec![
+            "audit",
+            "--profile",
+            "ocmt",
+            "--env-file",
+            "agnet=/tmp/agent.env",
+        ],
+        vec![
+            "audit",
+            "--profile",
+            "koda",
+            "--env-file",
+            "a.env",
+            "--env-file",
+            "b.env",
+        ],
     ] {
         let out = run(&args);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
@@ -213,6 +229,40 @@ fn bad_arguments_exit_2_with_one_line() {
         );
     }
     assert_eq!(run(&["audit", "--no-such-flag"]).code, 2);
+}
+
+#[test]
+fn env_file_roles_route_each_file_to_its_checks() {
+    let tmp = TempDir::new().expect("tempdir");
+    let elsewhere = TempDir::new().expect("tempdir");
+    let root = tmp.path().to_str().expect("utf-8");
+    let token = "4c1d9e7b2a8f3061e5d4c3b2a1908f7e";
+    write(
+        tmp.path(),
+        "management-server/.env",
+        &format!("AGENT_SERVER_TOKEN={token}\n"),
+        0o600,
+    );
+    let agent = elsewhere.path().join("agent.env");
+    std::fs::write(&agent, format!("AUTH_TOKEN={token}\n")).expect("write");
+    let agent_arg = format!("agent={}", agent.display());
+    let audit = |extra: &[&str]| {
+        let mut args = vec!["audit", "--profile", "ocmt", "--root", root, "--json"];
+        args.extend(extra);
+        run(&args).json()
+    };
+    let status = |report: &serde_json::Value| {
+        findings(report, "ocmt.agent-token-matches-agent")[0]["status"].clone()
+    };
+    // Without the agent server's file the comparison cannot be made.
+    assert_eq!(status(&audit(&[])), "skip");
+    let report = audit(&["--env-file", &agent_arg]);
+    assert_eq!(status(&report), "pass", "{}", summary(&report));
+    std::fs::write(&agent, "AUTH_TOKEN=0000000000ffffffffff1111111111aa\n").expect("write");
+    let report = audit(&["--env-file", &agent_arg]);
+    assert_eq!(status(&report), "fail", "{}", summary(&report));
+    let printed = report.to_string();
+    assert!(!printed.contains(token) && !printed.contains("0000000000ffffffffff"));
 }
 
 #[test]

@@ -880,20 +880,30 @@ fn refused_connection_is_an_error_naming_the_address() {
 }
 
 #[test]
-fn unusable_ca_file_is_an_error_naming_the_file() {
+fn unusable_ca_file_is_a_usage_error_naming_the_file() {
     let scene = Scene::new();
-    let ca = Ca::root("rampart ca-file CA");
-    let server = TlsServer::start(&good_leaf(&ca), &[]);
     let junk = scene.path("junk-ca.pem");
     std::fs::write(&junk, "this is not PEM\n").expect("write");
+    let profile = scene.path("profile.toml").display().to_string();
     let junk = junk.display().to_string();
-    let audit = scene.audit_localhost(server.port(), Some(&junk), &[]);
-    audit.expect("cert.trust", "error");
-    let message = audit.text("cert.trust", "message");
-    assert!(message.contains("junk-ca.pem"), "{message}");
-    // Checks that do not need the roots still run.
-    audit.expect("cert.hostname", "pass");
-    audit.expect("cert.expiry", "pass");
+    // Rejected before any connection: the port is never dialled.
+    let run = run(&[
+        "audit",
+        "--profile-file",
+        &profile,
+        "--url",
+        "https://localhost:9",
+        "--ca-file",
+        &junk,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let line = run.stderr.trim();
+    assert!(
+        line.contains("--ca-file") && line.contains("junk-ca.pem"),
+        "{line}"
+    );
+    assert_eq!(line.lines().count(), 1, "{line}");
 }
 
 #[test]

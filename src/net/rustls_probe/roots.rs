@@ -88,6 +88,11 @@ pub fn sequence_contents(der: &[u8]) -> Option<&[u8]> {
     (body.len() == len).then_some(body)
 }
 
+/// Validates `--ca-file` before the audit starts: an unusable CA bundle is a bad argument.
+pub fn check_ca_file(path: &Path) -> Result<usize, String> {
+    add_ca_file(&mut RootCertStore::empty(), path)
+}
+
 fn add_ca_file(store: &mut RootCertStore, path: &Path) -> Result<usize, String> {
     let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| format!("--ca-file {shown}: {e}"))?;
