@@ -5,6 +5,8 @@
 //! Where compose would stop with an error (`${VAR:?err}`, a malformed `${`), the audit keeps
 //! going with the value (or empty, or the text as written) rather than fail the whole file.
 
+use crate::checks::template::matching_brace;
+
 /// Defaults may themselves hold `${...}`; this bounds that recursion.
 const MAX_NESTING: usize = 8;
 
@@ -61,27 +63,6 @@ fn name_length(text: &str) -> usize {
             .count(),
         _ => 0,
     }
-}
-
-/// Index of the `}` closing a `${` whose body starts `text`, counting nested `${`.
-fn matching_brace(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth == 0 => return Some(i),
-            b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The body of `${...}`: a name, optionally followed by an operator and its word.

@@ -7,6 +7,7 @@
 //! Error messages name the line (and the key when it is known) but never quote the text:
 //! a malformed line may well be a secret pasted in the wrong place.
 
+use crate::checks::template::matching_brace;
 use crate::target::EnvFileSpec;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -561,26 +562,6 @@ fn interpolate(text: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, Stri
         return Err(value_too_long(ctx.key, ctx.line));
     }
     Ok(out)
-}
-
-/// Index of the `}` closing a `${`, allowing nested `${...}` in defaults.
-fn matching_brace(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth == 0 => return Some(i),
-            b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 fn braced(inner: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> {
