@@ -5,102 +5,20 @@
 //! Where compose would stop with an error (`${VAR:?err}`, a malformed `${`), the audit keeps
 //! going with the value (or empty, or the text as written) rather than fail the whole file.
 
-use crate::checks::template::matching_brace;
+use crate::checks::template::{self, OnMalformed, Rules};
 
-/// Defaults may themselves hold `${...}`; this bounds that recursion.
-const MAX_NESTING: usize = 8;
+pub use crate::checks::template::Lookup;
 
-/// Variable lookup: `None` = unset, `Some("")` = set but empty.
-pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+const RULES: Rules = Rules {
+    on_malformed: OnMalformed::Keep,
+    max_nesting: 8,
+    // The compose file's own size cap bounds the text; values come from a bounded env file.
+    max_len: usize::MAX,
+};
 
 pub fn interpolate(text: &str, env: Lookup<'_>) -> String {
-    expand(text, env, 0)
-}
-
-fn expand(text: &str, env: Lookup<'_>, depth: usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(dollar) = rest.find('$') {
-        out.push_str(&rest[..dollar]);
-        let after = &rest[dollar + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
-            rest = tail;
-        } else if let Some(inner_and_tail) = after.strip_prefix('{') {
-            match matching_brace(inner_and_tail) {
-                Some(close) if depth < MAX_NESTING => {
-                    out.push_str(&braced(&inner_and_tail[..close], env, depth));
-                    rest = &inner_and_tail[close + 1..];
-                }
-                _ => {
-                    // Unclosed or too deeply nested: keep the text as written.
-                    out.push('$');
-                    rest = after;
-                }
-            }
-        } else {
-            let name_len = name_length(after);
-            if name_len == 0 {
-                out.push('$');
-                rest = after;
-            } else {
-                out.push_str(&env(&after[..name_len]).unwrap_or_default());
-                rest = &after[name_len..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Length of the variable name at the start of `text` (`[A-Za-z_][A-Za-z0-9_]*`), 0 if none.
-fn name_length(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    match bytes.first() {
-        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => bytes
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count(),
-        _ => 0,
-    }
-}
-
-/// The body of `${...}`: a name, optionally followed by an operator and its word.
-fn braced(body: &str, env: Lookup<'_>, depth: usize) -> String {
-    let name_len = name_length(body);
-    let name = &body[..name_len];
-    let op_and_word = &body[name_len..];
-    if name.is_empty() {
-        // Not a valid template (`${}`, `${1}`): compose refuses it; keep it visible as written.
-        return format!("${{{body}}}");
-    }
-    let value = env(name);
-    let set = value.is_some();
-    let non_empty = value.as_deref().is_some_and(|v| !v.is_empty());
-    let word = |w: &str| expand(w, env, depth + 1);
-    let (op, w) = split_operator(op_and_word);
-    match op {
-        "" => value.unwrap_or_default(),
-        ":-" if non_empty => value.unwrap_or_default(),
-        ":-" => word(w),
-        "-" if set => value.unwrap_or_default(),
-        "-" => word(w),
-        ":+" if non_empty => word(w),
-        "+" if set => word(w),
-        ":+" | "+" => String::new(),
-        // Required-variable forms: compose would stop; the audit uses what is there.
-        ":?" | "?" => value.unwrap_or_default(),
-        _ => format!("${{{body}}}"),
-    }
-}
-
-fn split_operator(text: &str) -> (&str, &str) {
-    for op in [":-", ":+", ":?", "-", "+", "?"] {
-        if let Some(word) = text.strip_prefix(op) {
-            return (op, word);
-        }
-    }
-    (text, "")
+    // With `Keep`, only `max_len` could refuse, and it is unbounded here.
+    template::expand(text, env, &RULES).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! Error messages name the line (and the key when it is known) but never quote the text:
 //! a malformed line may well be a secret pasted in the wrong place.
 
-use crate::checks::template::matching_brace;
+use crate::checks::template::{self, OnMalformed, Rules, TemplateError};
 use crate::target::EnvFileSpec;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -375,7 +375,7 @@ impl<'a> Parser<'a> {
                     raw
                 } else {
                     let ctx = ExpandCtx { key, line, defined };
-                    interpolate(&unescape_double_quoted(&raw), &ctx, 0)?
+                    interpolate(&unescape_double_quoted(&raw), &ctx)?
                 }
             }
             _ => {
@@ -390,7 +390,7 @@ impl<'a> Parser<'a> {
                     None => text,
                 };
                 let ctx = ExpandCtx { key, line, defined };
-                interpolate(text.trim_end(), &ctx, 0)?
+                interpolate(text.trim_end(), &ctx)?
             }
         };
         if value.len() > MAX_VALUE_BYTES {
@@ -503,110 +503,27 @@ struct ExpandCtx<'a> {
     defined: &'a BTreeMap<String, EnvVar>,
 }
 
-impl ExpandCtx<'_> {
-    fn lookup(&self, name: &str) -> Option<&str> {
-        self.defined.get(name).map(|v| v.value.as_str())
-    }
-}
+const TEMPLATE_RULES: Rules = Rules {
+    on_malformed: OnMalformed::Refuse,
+    max_nesting: MAX_INTERPOLATION_DEPTH,
+    max_len: MAX_VALUE_BYTES,
+};
 
-fn is_name_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
-}
-
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-/// Compose interpolation: `$$`, `$NAME`, `${NAME}`, and `${NAME<op>word}` with `:-`, `-`,
-/// `:+`, `+`, `:?`, `?`. Only variables defined earlier in the file are known: the auditor's
-/// own environment is not the deployment's. `:?`/`?` on an unknown variable give an empty
-/// value, since Compose might fill it from the operator's shell.
-fn interpolate(text: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> {
-    if depth > MAX_INTERPOLATION_DEPTH {
-        return Err(format!(
-            "line {}: {}: `${{...}}` nested too deeply",
-            ctx.line, ctx.key
-        ));
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
-            rest = tail;
-        } else if let Some(inner_start) = after.strip_prefix('{') {
-            let end = matching_brace(inner_start).ok_or_else(|| {
-                format!(
-                    "line {}: {}: unclosed `${{` in the value",
-                    ctx.line, ctx.key
-                )
-            })?;
-            out.push_str(&braced(&inner_start[..end], ctx, depth)?);
-            rest = &inner_start[end + 1..];
-        } else if after.starts_with(is_name_start) {
-            let len = after.find(|c| !is_name_char(c)).unwrap_or(after.len());
-            out.push_str(ctx.lookup(&after[..len]).unwrap_or(""));
-            rest = &after[len..];
-        } else {
-            out.push('$');
-            rest = after;
+/// Compose interpolation of a value. Only variables defined earlier in the file are known:
+/// the auditor's own environment is not the deployment's.
+fn interpolate(text: &str, ctx: &ExpandCtx) -> Result<String, String> {
+    let lookup = |name: &str| ctx.defined.get(name).map(|v| v.value.clone());
+    template::expand(text, &lookup, &TEMPLATE_RULES).map_err(|e| {
+        let (key, line) = (ctx.key, ctx.line);
+        match e {
+            TemplateError::TooLong => value_too_long(key, line),
+            TemplateError::Unclosed => format!("line {line}: {key}: unclosed `${{` in the value"),
+            TemplateError::TooDeep => format!("line {line}: {key}: `${{...}}` nested too deeply"),
+            TemplateError::InvalidReference => {
+                format!("line {line}: {key}: invalid `${{...}}` reference in the value")
+            }
         }
-        if out.len() > MAX_VALUE_BYTES {
-            return Err(value_too_long(ctx.key, ctx.line));
-        }
-    }
-    out.push_str(rest);
-    if out.len() > MAX_VALUE_BYTES {
-        return Err(value_too_long(ctx.key, ctx.line));
-    }
-    Ok(out)
-}
-
-fn braced(inner: &str, ctx: &ExpandCtx, depth: usize) -> Result<String, String> {
-    let name_len = inner.find(|c| !is_name_char(c)).unwrap_or(inner.len());
-    let (name, op_and_word) = inner.split_at(name_len);
-    if name.is_empty() || !name.starts_with(is_name_start) {
-        return Err(format!(
-            "line {}: {}: invalid `${{...}}` reference in the value",
-            ctx.line, ctx.key
-        ));
-    }
-    let value = ctx.lookup(name);
-    let set_non_empty = value.is_some_and(|v| !v.is_empty());
-    let word = |w: &str| interpolate(w, ctx, depth + 1);
-    let own = value.unwrap_or("").to_string();
-    if op_and_word.is_empty() {
-        return Ok(own);
-    }
-    if let Some(w) = op_and_word.strip_prefix(":-") {
-        return if set_non_empty { Ok(own) } else { word(w) };
-    }
-    if let Some(w) = op_and_word.strip_prefix(":+") {
-        return if set_non_empty {
-            word(w)
-        } else {
-            Ok(String::new())
-        };
-    }
-    if op_and_word.starts_with(":?") || op_and_word.starts_with('?') {
-        return Ok(own);
-    }
-    if let Some(w) = op_and_word.strip_prefix('-') {
-        return if value.is_some() { Ok(own) } else { word(w) };
-    }
-    if let Some(w) = op_and_word.strip_prefix('+') {
-        return if value.is_some() {
-            word(w)
-        } else {
-            Ok(String::new())
-        };
-    }
-    Err(format!(
-        "line {}: {}: invalid `${{...}}` reference in the value",
-        ctx.line, ctx.key
-    ))
+    })
 }
 
 #[cfg(test)]
