@@ -143,9 +143,10 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         .iter()
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
-    if let Some(ca) = &args.ca_file {
-        crate::net::rustls_probe::roots::check_ca_file(ca)?;
-    }
+    let ca_certs = match &args.ca_file {
+        Some(path) => crate::net::rustls_probe::roots::read_ca_file(path)?,
+        None => Vec::new(),
+    };
     if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_SECS) {
         return Err(format!(
             "--timeout {}: expected seconds above 0, at most {MAX_TIMEOUT_SECS}",
@@ -158,7 +159,7 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         root,
         url,
         resolve,
-        ca_file: args.ca_file.clone(),
+        ca_certs,
         timeout: Duration::from_secs_f64(args.timeout),
     })
 }

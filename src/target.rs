@@ -1,5 +1,6 @@
 //! What is audited: the install directory, its env and compose files, and the live URL.
 
+use rustls::pki_types::CertificateDer;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -149,7 +150,8 @@ pub struct Target {
     pub compose_files: Vec<ComposeFileSpec>,
     pub url: Option<TargetUrl>,
     pub resolve: Vec<ResolveOverride>,
-    pub ca_file: Option<PathBuf>,
+    /// Certificates from `--ca-file`, trusted next to the system and webpki roots.
+    pub ca_certs: Vec<CertificateDer<'static>>,
     /// Limit for each connect, handshake and read.
     pub timeout: Duration,
 }

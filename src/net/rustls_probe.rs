@@ -13,11 +13,10 @@ use crate::net::connect::{self, Endpoint, NetError};
 use recorder::{CapturedChain, ChainRecorder};
 use roots::TrustRoots;
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::ServerName;
+use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{AlertDescription, ClientConfig, ClientConnection, ProtocolVersion};
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -116,13 +115,17 @@ pub fn handshake_scan(ctx: &AuditContext) -> Option<Result<&HandshakeScan, &NetE
         Err(e) => return Some(Err(e)),
     };
     Some(Ok(ctx.handshake_scan.get_or_init(|| {
-        scan(endpoint, ctx.target.timeout, ctx.target.ca_file.as_deref())
+        scan(endpoint, ctx.target.timeout, &ctx.target.ca_certs)
     })))
 }
 
-pub fn scan(endpoint: &Endpoint, timeout: Duration, ca_file: Option<&Path>) -> HandshakeScan {
+pub fn scan(
+    endpoint: &Endpoint,
+    timeout: Duration,
+    ca_certs: &[CertificateDer<'static>],
+) -> HandshakeScan {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = Arc::new(TrustRoots::load(ca_file));
+    let roots = Arc::new(TrustRoots::load(ca_certs));
     let (tls13, tls12) = std::thread::scope(|s| {
         let tls13 = s.spawn(|| attempt(endpoint, TlsVersion::Tls13, &provider, &roots, timeout));
         let tls12 = attempt(endpoint, TlsVersion::Tls12, &provider, &roots, timeout);

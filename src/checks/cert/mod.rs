@@ -271,7 +271,7 @@ pub(crate) mod test_support {
     /// The system and webpki roots, loaded once for all unit tests.
     fn system_roots() -> &'static Arc<TrustRoots> {
         static ROOTS: OnceLock<Arc<TrustRoots>> = OnceLock::new();
-        ROOTS.get_or_init(|| Arc::new(TrustRoots::load(None)))
+        ROOTS.get_or_init(|| Arc::new(TrustRoots::load(&[])))
     }
 
     pub struct Fixture {
@@ -289,7 +289,8 @@ pub(crate) mod test_support {
                     let dir = tempfile::tempdir().unwrap();
                     let path = dir.path().join("ca.pem");
                     std::fs::write(&path, pem).unwrap();
-                    Arc::new(TrustRoots::load(Some(&path)))
+                    let extra = crate::net::rustls_probe::roots::read_ca_file(&path).unwrap();
+                    Arc::new(TrustRoots::load(&extra))
                 }
                 None => system_roots().clone(),
             };

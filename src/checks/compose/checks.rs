@@ -366,7 +366,7 @@ mod tests {
             ],
             url: None,
             resolve: vec![],
-            ca_file: None,
+            ca_certs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
         });
 

@@ -174,7 +174,7 @@ pub(crate) mod test_support {
                 compose_files: Vec::new(),
                 url: None,
                 resolve: Vec::new(),
-                ca_file: None,
+                ca_certs: Vec::new(),
                 timeout: Duration::from_secs(1),
             })
         }

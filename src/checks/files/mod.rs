@@ -140,7 +140,7 @@ pub(crate) mod testutil {
             compose_files: Vec::new(),
             url: None,
             resolve: Vec::new(),
-            ca_file: None,
+            ca_certs: Vec::new(),
             timeout: Duration::from_secs(5),
         })
     }

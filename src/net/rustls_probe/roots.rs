@@ -20,12 +20,12 @@ pub struct TrustRoots {
     /// Subjects of every root (DER `Name` contents, without the outer SEQUENCE header), to
     /// tell "issuer is a known root" apart from "issuer was never sent".
     subjects: HashSet<Vec<u8>>,
-    /// Why `--ca-file` could not be used; the other roots are still loaded.
-    pub ca_file_problem: Option<String>,
 }
 
 impl TrustRoots {
-    pub fn load(ca_file: Option<&Path>) -> TrustRoots {
+    /// `extra` holds the `--ca-file` certificates, already read and checked by
+    /// [`read_ca_file`].
+    pub fn load(extra: &[CertificateDer<'static>]) -> TrustRoots {
         let mut store = RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
@@ -33,7 +33,7 @@ impl TrustRoots {
         // load is used, and webpki-roots still covers the public CAs.
         let native = rustls_native_certs::load_native_certs();
         store.add_parsable_certificates(native.certs);
-        let ca_file_problem = ca_file.and_then(|path| add_ca_file(&mut store, path).err());
+        store.add_parsable_certificates(extra.iter().cloned());
         let subjects = store
             .roots
             .iter()
@@ -42,7 +42,6 @@ impl TrustRoots {
         TrustRoots {
             store: Arc::new(store),
             subjects,
-            ca_file_problem,
         }
     }
 
@@ -88,12 +87,8 @@ pub fn sequence_contents(der: &[u8]) -> Option<&[u8]> {
     (body.len() == len).then_some(body)
 }
 
-/// Validates `--ca-file` before the audit starts: an unusable CA bundle is a bad argument.
-pub fn check_ca_file(path: &Path) -> Result<usize, String> {
-    add_ca_file(&mut RootCertStore::empty(), path)
-}
-
-fn add_ca_file(store: &mut RootCertStore, path: &Path) -> Result<usize, String> {
+/// Reads `--ca-file` once, before the audit starts: an unusable CA bundle is a bad argument.
+pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| format!("--ca-file {shown}: {e}"))?;
     let mut pem = Vec::new();
@@ -106,24 +101,26 @@ fn add_ca_file(store: &mut RootCertStore, path: &Path) -> Result<usize, String> 
             MAX_CA_FILE_BYTES / (1024 * 1024)
         ));
     }
-    let mut added = 0;
+    // Each certificate must make a trust anchor; this store only checks that.
+    let mut store = RootCertStore::empty();
+    let mut certs = Vec::new();
     for (index, item) in CertificateDer::pem_slice_iter(&pem)
         .take(MAX_CA_FILE_CERTS)
         .enumerate()
     {
         let cert = item.map_err(|e| format!("--ca-file {shown}: invalid PEM: {e}"))?;
-        store.add(cert).map_err(|e| {
+        store.add(cert.clone()).map_err(|e| {
             format!(
                 "--ca-file {shown}: certificate #{} is not a usable CA certificate: {e}",
                 index + 1
             )
         })?;
-        added += 1;
+        certs.push(cert);
     }
-    if added == 0 {
+    if certs.is_empty() {
         return Err(format!("--ca-file {shown}: no PEM CERTIFICATE block found"));
     }
-    Ok(added)
+    Ok(certs)
 }
 
 #[cfg(test)]
@@ -148,13 +145,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let junk = dir.path().join("junk.pem");
         std::fs::write(&junk, "not a certificate\n").unwrap();
-        let roots = TrustRoots::load(Some(&junk));
-        let problem = roots.ca_file_problem.unwrap();
+        let problem = read_ca_file(&junk).unwrap_err();
         assert!(
             problem.contains("junk.pem") && problem.contains("no PEM"),
             "{problem}"
         );
-        assert!(!roots.store.roots.is_empty(), "webpki roots still loaded");
 
         let broken = dir.path().join("broken.pem");
         std::fs::write(
@@ -162,14 +157,14 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
         )
         .unwrap();
-        let problem = TrustRoots::load(Some(&broken)).ca_file_problem.unwrap();
+        let problem = read_ca_file(&broken).unwrap_err();
         assert!(
             problem.contains("broken.pem") && problem.contains("#1"),
             "{problem}"
         );
 
         let missing = dir.path().join("missing.pem");
-        let problem = TrustRoots::load(Some(&missing)).ca_file_problem.unwrap();
+        let problem = read_ca_file(&missing).unwrap_err();
         assert!(problem.contains("missing.pem"), "{problem}");
     }
 
@@ -185,8 +180,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, ca.pem()).unwrap();
-        let roots = TrustRoots::load(Some(&path));
-        assert_eq!(roots.ca_file_problem, None);
+        let roots = TrustRoots::load(&read_ca_file(&path).unwrap());
         let parsed = x509_parser::parse_x509_certificate(ca.der()).unwrap().1;
         let subject = sequence_contents(parsed.subject().as_raw()).unwrap();
         assert!(roots.has_subject(subject));
