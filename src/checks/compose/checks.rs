@@ -436,10 +436,8 @@ mod tests {
                 compose("docker-compose.yml"),
                 compose("docker-compose.prod.yml"),
             ],
-            url: None,
-            resolve: vec![],
-            ca_certs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
+            ..Target::default()
         });
 
         let obs = kind("kind = \"compose.files\"").evaluate(&ctx);

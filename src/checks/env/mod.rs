@@ -139,10 +139,8 @@ pub(crate) mod test_support {
                 root: self.dir.path().to_path_buf(),
                 env_files: self.specs.clone(),
                 compose_files: Vec::new(),
-                url: None,
-                resolve: Vec::new(),
-                ca_certs: Vec::new(),
                 timeout: Duration::from_secs(1),
+                ..Target::default()
             })
         }
     }

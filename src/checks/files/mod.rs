@@ -120,10 +120,8 @@ pub(crate) mod testutil {
             root: root.to_path_buf(),
             env_files,
             compose_files: Vec::new(),
-            url: None,
-            resolve: Vec::new(),
-            ca_certs: Vec::new(),
             timeout: Duration::from_secs(5),
+            ..Target::default()
         })
     }
 
