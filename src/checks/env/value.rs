@@ -3,7 +3,7 @@
 //! Values of non-secret variables are shown in reports, with URL credentials redacted;
 //! `secret = true` variables are described by shape only.
 
-use super::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
+use crate::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
 use super::url::{self, percent_decode};
