@@ -253,6 +253,36 @@ pub mod testing {
     use super::*;
     use std::time::Duration;
 
+    /// Fake facts: one env file with these variables, held in memory (nothing on disk).
+    pub fn with_env(vars: &[(&str, &str)]) -> Facts {
+        let spec = crate::target::EnvFileSpec {
+            role: "main".into(),
+            path: PathBuf::from("/fake/.env"),
+            required: true,
+        };
+        let mut file = env::EnvFile::default();
+        for (line, (key, value)) in vars.iter().enumerate() {
+            file.vars.insert(
+                key.to_string(),
+                env::EnvVar {
+                    value: value.to_string(),
+                    line: line + 1,
+                },
+            );
+        }
+        let target = Target {
+            env_files: vec![spec.clone()],
+            timeout: Duration::from_secs(1),
+            ..Target::default()
+        };
+        let facts = facts(target);
+        let _ = facts.env_files.set(vec![LoadedEnv {
+            spec,
+            state: EnvState::Parsed(file),
+        }]);
+        facts
+    }
+
     pub fn facts(target: Target) -> Facts {
         Facts::new(
             target,
