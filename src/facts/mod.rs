@@ -10,12 +10,14 @@
 
 pub mod compose;
 pub mod env;
+pub mod error;
 pub mod files;
 pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;
 
+use crate::facts::error::FactError;
 use crate::finding::{Location, Observation, Status};
 use crate::target::Target;
 use env::{EnvState, LoadedEnv};
@@ -206,7 +208,7 @@ impl Facts {
     /// Resolves a profile path under `--root`, filling `${VAR}` (with compose's `:-` and
     /// friends) from the primary env file. A variable used without a default that is unset
     /// is the error, named.
-    pub fn resolve_path(&self, pattern: &str) -> Result<PathBuf, String> {
+    pub fn resolve_path(&self, pattern: &str) -> Result<PathBuf, FactError> {
         let missing = std::cell::RefCell::new(Vec::new());
         let lookup = |name: &str| {
             let value = self.interpolation_var(name).filter(|v| !v.is_empty());
@@ -222,10 +224,12 @@ impl Facts {
             .iter()
             .find(|n| template::used_without_default(pattern, n))
         {
-            return Err(format!("{name} is not set in the env file"));
+            return Err(FactError::Unset(name.clone()));
         }
         if expanded.trim().is_empty() {
-            return Err(format!("path {pattern:?} is empty once filled in"));
+            return Err(FactError::from(format!(
+                "path {pattern:?} is empty once filled in"
+            )));
         }
         let path = PathBuf::from(expanded);
         Ok(if path.is_absolute() {

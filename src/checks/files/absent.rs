@@ -37,7 +37,7 @@ impl FilesAbsent {
     fn observe(&self, facts: &Facts) -> Vec<Observation> {
         let path = match facts.resolve_path(&self.path) {
             Ok(p) => p,
-            Err(reason) => return vec![Observation::skip(&self.path, reason)],
+            Err(reason) => return vec![Observation::skip(&self.path, reason.to_string())],
         };
         let subject = path.display().to_string();
         let obs = match std::fs::symlink_metadata(&path) {

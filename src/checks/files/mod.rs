@@ -83,7 +83,7 @@ pub(crate) fn select(facts: &Facts, path: Option<&str>, env_files: bool) -> Vec<
         },
         Err(reason) => Selected {
             subject: pattern.to_string(),
-            path: Err(reason),
+            path: Err(reason.to_string()),
             required: None,
         },
     }]

@@ -2,6 +2,7 @@
 
 use super::{no_env_files, select, validate_selector, Selected};
 use crate::checks::{Judgement, Kind};
+use crate::facts::error::FactError;
 use crate::facts::files::owner::{self, ExpectedOwner};
 use crate::facts::files::stat;
 use crate::facts::Facts;
@@ -108,8 +109,8 @@ impl FilesMode {
         facts: &Facts,
         sel: &Selected,
         max: u32,
-        expected_owner: Option<&Result<ExpectedOwner, String>>,
-        users: Result<&owner::Passwd, &str>,
+        expected_owner: Option<&Result<ExpectedOwner, FactError>>,
+        users: Result<&owner::Passwd, &FactError>,
     ) -> Observation {
         let subject = sel.subject.as_str();
         let path = match &sel.path {
@@ -134,7 +135,7 @@ impl FilesMode {
                     Observation::skip(subject, what)
                 };
             }
-            Err(e) => return Observation::error(subject, e),
+            Err(e) => return Observation::error(subject, e.to_string()),
         };
 
         let perm = meta.mode() & ALL_MODE_BITS;
