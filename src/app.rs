@@ -171,6 +171,20 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         .iter()
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
+    // The URL's own port, and 80 for the plain-HTTP redirect check.
+    if let Some(stray) = resolve.iter().find(|r| {
+        url.as_ref()
+            .is_none_or(|u| u.host != r.host || (u.port != r.port && r.port != 80))
+    }) {
+        let target = url
+            .as_ref()
+            .map(|u| format!("--url names {}", u.host_port()))
+            .unwrap_or_else(|| "there is no --url".into());
+        return Err(format!(
+            "--resolve {}:{}:{}: matches no audited host and port ({target})",
+            stray.host, stray.port, stray.addr
+        ));
+    }
     let ca_certs = match &args.ca_file {
         Some(path) => crate::net::rustls_probe::roots::read_ca_file(path)?,
         None => Vec::new(),
