@@ -350,6 +350,36 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_is_used_by_a_builtin_and_round_trips_through_profiles_show() {
+        let mut used = std::collections::BTreeSet::new();
+        for p in builtin::PROFILES {
+            let profile = load_builtin(p.name).unwrap_or_else(|e| panic!("{e}"));
+            for check in &profile.check {
+                used.insert(check.kind.tag());
+                #[derive(serde::Serialize)]
+                struct Shown<'a> {
+                    check: [&'a CheckDef; 1],
+                }
+                let shown = toml::to_string(&Shown { check: [check] }).unwrap();
+                let again = super::parse_checks("shown", &shown)
+                    .unwrap_or_else(|e| panic!("{}: {e}\n{shown}", check.id));
+                let again = &again[0].check;
+                assert_eq!(again.kind, check.kind, "{shown}");
+                assert_eq!(again.id, check.id);
+                assert_eq!(again.when, check.when);
+            }
+        }
+        let unused: Vec<_> = crate::checks::CheckKind::TAGS
+            .iter()
+            .filter(|t| !used.contains(*t))
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "kinds no built-in profile uses: {unused:?}"
+        );
+    }
+
+    #[test]
     fn every_builtin_profile_loads() {
         for p in builtin::PROFILES {
             let profile = load_builtin(p.name).unwrap_or_else(|e| panic!("{e}"));
