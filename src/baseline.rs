@@ -57,6 +57,22 @@ struct PreviousFinding {
     #[serde(default)]
     subject: String,
     status: Status,
+    #[serde(default)]
+    location: PreviousLocation,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct PreviousLocation {
+    line: Option<usize>,
+}
+
+/// The subject without the `:LINE` of its location: a line added above a variable must not
+/// make its finding look new.
+fn stable_subject(subject: &str, line: Option<usize>) -> String {
+    match line {
+        Some(line) => subject.replacen(&format!(":{line} "), " ", 1),
+        None => subject.to_string(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -78,6 +94,7 @@ enum PreviousFile {
 }
 
 /// An earlier report: one audit's findings, or a fleet's by target name.
+#[derive(Debug)]
 pub struct Baseline {
     file: String,
     single: Option<Vec<PreviousFinding>>,
@@ -134,14 +151,25 @@ fn compare(
     previous: &[PreviousFinding],
     file: &str,
 ) -> BaselineSummary {
+    let previous: Vec<PreviousFinding> = previous
+        .iter()
+        .map(|p| PreviousFinding {
+            subject: stable_subject(&p.subject, p.location.line),
+            ..p.clone()
+        })
+        .collect();
+    let now: Vec<String> = findings
+        .iter()
+        .map(|f| stable_subject(&f.subject, f.location.line))
+        .collect();
     let failed_before: HashSet<(&str, &str)> = previous
         .iter()
         .filter(|p| failing(p.status))
         .map(|p| (p.id.as_str(), p.subject.as_str()))
         .collect();
     let (mut new, mut unchanged) = (0, 0);
-    for f in findings.iter_mut() {
-        let before = failed_before.contains(&(f.id.as_str(), f.subject.as_str()));
+    for (f, subject) in findings.iter_mut().zip(&now) {
+        let before = failed_before.contains(&(f.id.as_str(), subject.as_str()));
         f.change = match (failing(f.status), before) {
             (true, true) => {
                 unchanged += 1;
@@ -159,8 +187,9 @@ fn compare(
     }
     let failing_now: HashSet<(&str, &str)> = findings
         .iter()
-        .filter(|f| failing(f.status))
-        .map(|f| (f.id.as_str(), f.subject.as_str()))
+        .zip(&now)
+        .filter(|(f, _)| failing(f.status))
+        .map(|(f, s)| (f.id.as_str(), s.as_str()))
         .collect();
     let mut seen = HashSet::new();
     let resolved = previous
@@ -175,8 +204,9 @@ fn compare(
             was: p.status,
             now: findings
                 .iter()
-                .find(|f| f.id == p.id && f.subject == p.subject)
-                .map(|f| f.status),
+                .zip(&now)
+                .find(|(f, s)| f.id == p.id && **s == p.subject)
+                .map(|(f, _)| f.status),
         })
         .collect();
     BaselineSummary {
@@ -214,7 +244,20 @@ mod tests {
             title: id.into(),
             subject: subject.into(),
             status,
+            location: PreviousLocation::default(),
         }
+    }
+
+    #[test]
+    fn a_moved_line_is_the_same_finding() {
+        let mut f = finding("a.b", "/srv/.env:5 TOKEN", Status::Fail);
+        f.finding.location.line = Some(5);
+        let mut before = prev("a.b", "/srv/.env:2 TOKEN", Status::Fail);
+        before.location.line = Some(2);
+        let mut now = vec![f];
+        let s = compare(&mut now, &[before], "b.json");
+        assert_eq!(now[0].change, Some(Change::Unchanged));
+        assert!(s.resolved.is_empty());
     }
 
     #[test]

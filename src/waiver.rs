@@ -145,8 +145,21 @@ pub fn read_file(path: &Path) -> Result<Vec<Waiver>, String> {
     file.waiver.iter().map(|w| w.validate(&label)).collect()
 }
 
+/// A waiver's subject names the finding's subject whole, or its last part: the variable of
+/// `/srv/app/.env:3 TOKEN`, the file of `/srv/app/.env`, a path suffix, so waivers stay valid
+/// when the install moves or a line is added above.
+fn subject_matches(wanted: &str, subject: &str) -> bool {
+    subject == wanted
+        || subject
+            .strip_suffix(wanted)
+            .is_some_and(|head| head.ends_with([' ', '/', ':']))
+}
+
 fn matches(w: &Waiver, f: &Finding) -> bool {
-    f.id == w.id && w.subject.as_deref().is_none_or(|s| s == f.subject)
+    f.id == w.id
+        && w.subject
+            .as_deref()
+            .is_none_or(|s| subject_matches(s, &f.subject))
 }
 
 /// Marks the findings each waiver covers and returns the warnings about waivers that matched
@@ -260,6 +273,15 @@ mod tests {
     fn decl(text: &str) -> Result<Waiver, String> {
         let w: WaiverDecl = toml::from_str(text).map_err(|e| e.to_string())?;
         w.validate("w.toml")
+    }
+
+    #[test]
+    fn subjects_match_whole_or_by_their_last_part() {
+        assert!(subject_matches("TOKEN", "/srv/app/.env:3 TOKEN"));
+        assert!(subject_matches(".env", "/srv/app/.env"));
+        assert!(subject_matches("app/.env", "/srv/app/.env"));
+        assert!(!subject_matches("KEN", "/srv/app/.env:3 TOKEN"));
+        assert!(!subject_matches("TOKEN", "/srv/app/.env:3 MY_TOKEN"));
     }
 
     fn day(text: &str) -> time::Date {
