@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/rampart-audit/rampart";
 
 /// GitHub's scale: 9.0+ critical, 7.0+ high, 4.0+ medium, 0.1+ low.
 fn security_severity(s: Severity) -> &'static str {
@@ -205,7 +204,6 @@ pub fn render(entries: &[Entry]) -> String {
                 "name": "rampart",
                 "version": version,
                 "semanticVersion": version,
-                "informationUri": INFORMATION_URI,
                 "rules": rules.values().map(|r| rule_json(r)).collect::<Vec<_>>(),
             }},
             "automationDetails": { "id": "rampart/" },
