@@ -25,14 +25,16 @@ struct Pki {
 fn pki() -> Pki {
     let mut ca = CertificateParams::new(Vec::<String>::new()).expect("params");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "fleet test CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "fleet test CA");
     ca.not_before = OffsetDateTime::now_utc() - time::Duration::days(10);
     ca.not_after = OffsetDateTime::now_utc() + time::Duration::days(3650);
     let ca_key = KeyPair::generate().expect("key");
     let ca_cert = ca.self_signed(&ca_key).expect("CA");
     let issuer = Issuer::new(ca, ca_key);
     let mut leaf = CertificateParams::new(vec!["*.fleet.test".to_string()]).expect("params");
-    leaf.distinguished_name.push(DnType::CommonName, "*.fleet.test");
+    leaf.distinguished_name
+        .push(DnType::CommonName, "*.fleet.test");
     leaf.not_before = OffsetDateTime::now_utc() - time::Duration::days(1);
     leaf.not_after = OffsetDateTime::now_utc() + time::Duration::days(60);
     let key = KeyPair::generate().expect("key");
@@ -72,7 +74,10 @@ impl FleetServer {
                     Err(_) => continue 'port,
                 }
             }
-            let addrs = listeners.iter().map(|l| l.local_addr().expect("addr")).collect();
+            let addrs = listeners
+                .iter()
+                .map(|l| l.local_addr().expect("addr"))
+                .collect();
             for listener in listeners {
                 let (config, stop) = (config.clone(), stop.clone());
                 std::thread::spawn(move || {
@@ -141,7 +146,15 @@ fn fleet_audit(count: u8, extra: &[&str]) -> (Run, Duration) {
     std::fs::write(&ca, &pki.ca_pem).expect("ca");
     let targets = targets_file(&dir, &server, count);
     let ca = ca.display().to_string();
-    let mut args = vec!["audit", "--targets", &targets, "--ca-file", &ca, "--timeout", "5"];
+    let mut args = vec![
+        "audit",
+        "--targets",
+        &targets,
+        "--ca-file",
+        &ca,
+        "--timeout",
+        "5",
+    ];
     args.extend_from_slice(extra);
     let started = Instant::now();
     let out = run_bounded(None, &args, Duration::from_secs(120));
@@ -154,14 +167,22 @@ fn a_tls_fleet_is_audited_per_target_with_certificate_metrics() {
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let fleet: Value = out.json();
     assert_eq!(fleet["summary"]["targets"], 5);
-    for (i, t) in fleet["targets"].as_array().expect("targets").iter().enumerate() {
+    for (i, t) in fleet["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .enumerate()
+    {
         assert_eq!(t["name"], format!("web-{}", i + 1));
         let r = &t["report"];
         for id in ["cert.trust", "cert.hostname", "tls.tls13"] {
             let status = common::status_of(r, id, "");
             assert_eq!(status, "pass", "{id} on web-{}:\n{}", i + 1, summary(r));
         }
-        assert_eq!(r["certificates"][0]["host"], format!("web-{}.fleet.test", i + 1));
+        assert_eq!(
+            r["certificates"][0]["host"],
+            format!("web-{}.fleet.test", i + 1)
+        );
     }
     let (prom, _) = fleet_audit(3, &["--format", "prometheus"]);
     let expiry: Vec<&str> = prom
@@ -172,7 +193,11 @@ fn a_tls_fleet_is_audited_per_target_with_certificate_metrics() {
     assert_eq!(expiry.len(), 3, "{}", prom.stdout);
     let in_60_days = (OffsetDateTime::now_utc() + time::Duration::days(60)).unix_timestamp() as f64;
     for line in expiry {
-        let value: f64 = line.rsplit(' ').next().and_then(|v| v.parse().ok()).expect("value");
+        let value: f64 = line
+            .rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("value");
         assert!((value - in_60_days).abs() < 86_400.0, "{line}");
         assert!(line.contains("host=\"web-"), "{line}");
     }
