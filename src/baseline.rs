@@ -220,22 +220,9 @@ fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Category, Finding, Location, Severity};
 
     fn finding(id: &str, subject: &str, status: Status) -> ReportFinding {
-        ReportFinding::new(Finding {
-            id: id.into(),
-            title: id.into(),
-            category: Category::Secrets,
-            status,
-            severity: Severity::High,
-            subject: subject.into(),
-            location: Location::default(),
-            message: String::new(),
-            expected: String::new(),
-            actual: String::new(),
-            remediation: String::new(),
-        })
+        ReportFinding::sample(id, subject, status)
     }
 
     fn prev(id: &str, subject: &str, status: Status) -> PreviousFinding {

@@ -53,16 +53,7 @@ pub fn read(path: &Path) -> Result<Vec<TargetDecl>, String> {
     let text = crate::facts::read::read_text(path, MAX_TARGETS_FILE_BYTES)
         .map_err(|e| format!("--targets {label}: {e}"))?;
     let file: TargetsFile = toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| {
-                format!(
-                    " at line {}",
-                    text[..s.start.min(text.len())].matches('\n').count() + 1
-                )
-            })
-            .unwrap_or_default();
-        format!("--targets {label}{line}: {}", e.message().trim())
+        crate::profile::error::toml_error_line(&format!("--targets {label}"), &text, &e)
     })?;
     if file.target.is_empty() {
         return Err(format!("--targets {label}: no [[target]] tables"));

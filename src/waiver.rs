@@ -128,14 +128,7 @@ pub fn read_file(path: &Path) -> Result<Vec<Waiver>, String> {
     let text = crate::facts::read::read_text(path, MAX_WAIVER_FILE_BYTES)
         .map_err(|e| format!("--waivers {label}: {e}"))?;
     let file: WaiverFile = toml::from_str(&text).map_err(|e| {
-        let position = e
-            .span()
-            .map(|s| {
-                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                format!(" at line {line}")
-            })
-            .unwrap_or_default();
-        format!("--waivers {label}{position}: {}", e.message().trim())
+        crate::profile::error::toml_error_line(&format!("--waivers {label}"), &text, &e)
     })?;
     if file.waiver.len() > MAX_WAIVERS {
         return Err(format!(
@@ -255,19 +248,7 @@ mod tests {
     use super::*;
 
     fn finding(id: &str, subject: &str, status: Status) -> ReportFinding {
-        ReportFinding::new(Finding {
-            id: id.into(),
-            title: "t".into(),
-            category: Category::Secrets,
-            status,
-            severity: Severity::High,
-            subject: subject.into(),
-            location: Location::default(),
-            message: String::new(),
-            expected: String::new(),
-            actual: String::new(),
-            remediation: String::new(),
-        })
+        ReportFinding::sample(id, subject, status)
     }
 
     fn decl(text: &str) -> Result<Waiver, String> {

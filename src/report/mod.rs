@@ -81,6 +81,24 @@ impl ReportFinding {
         }
     }
 
+    /// A finding with this id, subject and status and nothing else, for unit tests.
+    #[cfg(test)]
+    pub fn sample(id: &str, subject: &str, status: Status) -> Self {
+        ReportFinding::new(Finding {
+            id: id.into(),
+            title: id.into(),
+            category: crate::finding::Category::Secrets,
+            status,
+            severity: crate::finding::Severity::High,
+            subject: subject.into(),
+            location: crate::finding::Location::default(),
+            message: String::new(),
+            expected: String::new(),
+            actual: String::new(),
+            remediation: String::new(),
+        })
+    }
+
     /// Waived by a waiver that has not expired: shown, but never gating.
     pub fn is_waived(&self) -> bool {
         self.waiver.as_ref().is_some_and(|w| !w.expired)
