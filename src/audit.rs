@@ -66,6 +66,8 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
         .cloned()
         .collect();
     let warnings = waiver::apply(&mut report.findings, &waivers, started.date());
+    let mut rules = rules::of_profile(&plan.profile);
+    rules.extend(waiver::rules_for(&warnings));
     report
         .findings
         .extend(warnings.into_iter().map(ReportFinding::new));
@@ -75,7 +77,7 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
     report.refresh_summary();
     Entry {
         name: plan.name,
-        rules: rules::of_profile(&plan.profile),
+        rules,
         report,
     }
 }

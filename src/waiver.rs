@@ -239,6 +239,29 @@ fn warning(
     }
 }
 
+/// Rules for the warnings [`apply`] returned, so SARIF can describe them like any check.
+pub fn rules_for(warnings: &[Finding]) -> Vec<crate::report::rules::Rule> {
+    let mut rules: Vec<crate::report::rules::Rule> = Vec::new();
+    for w in warnings {
+        if rules.iter().any(|r| r.id == w.id) {
+            continue;
+        }
+        rules.push(crate::report::rules::Rule {
+            id: w.id.clone(),
+            title: w.title.clone(),
+            rationale: "Waivers are decisions with a reason and a date; one that expired or \
+                        matches nothing no longer says what the team accepts."
+                .to_string(),
+            remediation: w.remediation.clone(),
+            severity: w.severity,
+            category: w.category,
+            file: w.location.file.clone().unwrap_or_default(),
+            line: 1,
+        });
+    }
+    rules
+}
+
 pub fn format_date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }

@@ -523,6 +523,14 @@ fn a_waiver_stops_a_finding_gating_until_it_expires() {
         .as_str()
         .unwrap_or("")
         .contains("2020-01-01"));
+    let sarif = fx.audit(&["--waivers", &waivers, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    for id in ["rampart.waiver-expired", "rampart.waiver-unmatched"] {
+        assert!(rules.iter().any(|r| r["id"] == id), "SARIF rule for {id}");
+    }
     let stale = findings(&r, "rampart.waiver-unmatched");
     assert_eq!(
         stale.len(),
