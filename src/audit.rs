@@ -65,7 +65,8 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
         .chain(extras.waivers)
         .cloned()
         .collect();
-    let warnings = waiver::apply(&mut report.findings, &waivers, started.date());
+    let check_ids: Vec<&str> = plan.profile.check.iter().map(|c| c.id.as_str()).collect();
+    let warnings = waiver::apply(&mut report.findings, &waivers, started.date(), &check_ids);
     let mut rules = rules::of_profile(&plan.profile);
     rules.extend(waiver::rules_for(&warnings));
     report

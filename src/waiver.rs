@@ -155,12 +155,15 @@ fn matches(w: &Waiver, f: &Finding) -> bool {
             .is_none_or(|s| subject_matches(s, &f.subject))
 }
 
-/// Marks the findings each waiver covers and returns the warnings about waivers that matched
-/// no failing finding or have expired. `today` decides expiry.
+/// Marks the findings each waiver covers and returns the warnings about waivers that have
+/// expired or are stale: their check passed, or no check of the profile (`check_ids`) has their
+/// id. A waiver for a check this run did not examine (`--only`, `--skip`, a skip) is left
+/// alone: nothing shows it is stale. `today` decides expiry.
 pub fn apply(
     findings: &mut [ReportFinding],
     waivers: &[Waiver],
     today: time::Date,
+    check_ids: &[&str],
 ) -> Vec<Finding> {
     let mut warnings = Vec::new();
     for w in waivers {
@@ -184,14 +187,22 @@ pub fn apply(
             Some(s) => format!("{} [{s}]", w.id),
             None => w.id.clone(),
         };
-        if matched == 0 {
+        let examined = findings
+            .iter()
+            .any(|f| matches(w, f) && f.status == Status::Pass);
+        let unknown = !check_ids.contains(&w.id.as_str());
+        if matched == 0 && (examined || unknown) {
+            let why = if unknown {
+                "no check of this profile has this id"
+            } else {
+                "the finding passes now"
+            };
             warnings.push(warning(
                 STALE_ID,
                 "Every waiver matches a finding",
                 subject,
                 format!(
-                    "this waiver matches no failing finding (reason: {}); the finding was \
-                     fixed or the id/subject is mistyped",
+                    "this waiver matches no failing finding: {why} (reason: {})",
                     w.reason
                 ),
                 "Remove the waiver, or correct its `id` and `subject` (see the JSON report).",
@@ -322,7 +333,7 @@ mod tests {
             decl("id = \"c.d\"\nreason = \"old\"\nexpires = 2026-11-25").unwrap(),
             decl("id = \"e.f\"\nreason = \"fixed since\"").unwrap(),
         ];
-        let warnings = apply(&mut findings, &waivers, today);
+        let warnings = apply(&mut findings, &waivers, today, &["a.b", "c.d", "e.f"]);
         assert!(findings[0].is_waived());
         assert_eq!(findings[0].waiver.as_ref().unwrap().reason, "accepted");
         assert!(
@@ -336,5 +347,20 @@ mod tests {
         assert_eq!(ids, vec![EXPIRED_ID, STALE_ID]);
         assert!(warnings[0].message.contains("expired on 2026-11-25"));
         assert!(warnings.iter().all(|w| w.status == Status::Warn));
+        assert!(warnings[1].message.contains("passes now"));
+    }
+
+    #[test]
+    fn waivers_for_checks_not_examined_are_left_alone_but_typos_warn() {
+        let mut findings = vec![finding("a.b", "X", Status::Skip)];
+        let today = day("2026-11-25");
+        let waivers = vec![
+            decl("id = \"a.b\"\nreason = \"r\"").unwrap(),
+            decl("id = \"a.typo\"\nreason = \"r\"").unwrap(),
+        ];
+        let warnings = apply(&mut findings, &waivers, today, &["a.b"]);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].subject, "a.typo");
+        assert!(warnings[0].message.contains("no check of this profile"));
     }
 }
