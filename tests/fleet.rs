@@ -138,6 +138,8 @@ fn targets_file(dir: &TempDir, server: &FleetServer, count: u8) -> String {
     path.display().to_string()
 }
 
+/// Audits a fleet of `count` targets with the test build, or with the binary named by
+/// `RAMPART_BENCH_BIN` (e.g. a release build, for the measurement).
 fn fleet_audit(count: u8, extra: &[&str]) -> (Run, Duration) {
     let pki = pki();
     let server = FleetServer::start(&pki, count);
@@ -157,7 +159,20 @@ fn fleet_audit(count: u8, extra: &[&str]) -> (Run, Duration) {
     ];
     args.extend_from_slice(extra);
     let started = Instant::now();
-    let out = run_bounded(None, &args, Duration::from_secs(120));
+    let out = match std::env::var("RAMPART_BENCH_BIN") {
+        Ok(bin) => {
+            let out = std::process::Command::new(bin)
+                .args(&args)
+                .output()
+                .expect("run the benchmark binary");
+            Run {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            }
+        }
+        Err(_) => run_bounded(None, &args, Duration::from_secs(120)),
+    };
     (out, started.elapsed())
 }
 
@@ -204,7 +219,8 @@ fn a_tls_fleet_is_audited_per_target_with_certificate_metrics() {
 }
 
 /// The measurement asked for by the fleet issue: 200 loopback targets, TLS and certificate
-/// checks each. Run with `cargo test --test fleet -- --ignored --nocapture`.
+/// checks each. Run with `cargo test --test fleet -- --ignored --nocapture`, and
+/// `RAMPART_BENCH_BIN=target/release/rampart` to time a release build.
 #[test]
 #[ignore]
 fn fleet_of_200_loopback_targets_wall_time() {
