@@ -5,6 +5,7 @@ pub mod checks;
 pub mod cli;
 pub mod context;
 pub mod engine;
+pub mod facts;
 pub mod finding;
 pub mod net;
 pub mod profile;
