@@ -6,7 +6,9 @@
 
 pub mod cert;
 pub mod compose;
+pub mod dns;
 pub mod env;
+pub mod exposure;
 pub mod files;
 pub mod template;
 pub mod tls;

@@ -16,6 +16,8 @@ pub fn open_files_limit() -> Option<u64> {
     if rc != 0 || limit.rlim_cur == libc::RLIM_INFINITY {
         return None;
     }
+    // rlim_t is u64 on Linux and macOS but not on every libc target.
+    #[allow(clippy::unnecessary_cast)]
     Some(limit.rlim_cur as u64)
 }
 
