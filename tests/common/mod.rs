@@ -112,3 +112,5 @@ pub fn git(root: &Path, args: &[&str]) {
         .success();
     assert!(ok, "git {args:?} failed");
 }
+
+pub mod dns;
