@@ -3,7 +3,6 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
-pub mod context;
 pub mod engine;
 pub mod facts;
 pub mod finding;

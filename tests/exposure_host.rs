@@ -1,10 +1,10 @@
 //! Listeners and ufw read from fixture `/proc` and `/etc` trees under a host root, and the
 //! live `/proc` of this test process: a socket the test binds must appear, with its process.
 
-use rampart::checks::compose::model::{ComposeProject, PublishedPort, Service};
 use rampart::checks::exposure::docker_ufw;
 use rampart::checks::exposure::firewall::ExposureFirewall;
 use rampart::checks::exposure::listeners::ExposureListeners;
+use rampart::facts::compose::model::{ComposeProject, PublishedPort, Service};
 use rampart::facts::host_root::HostRoot;
 use rampart::facts::listeners::{self, BindScope, ListenersError};
 use rampart::facts::ufw::{self, UfwState};

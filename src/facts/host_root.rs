@@ -1,8 +1,8 @@
 //! Host files (`/proc`, `/etc`) read under a root directory, so tests and audits of a mounted
 //! image can point rampart at a fixture tree (`--host-root DIR`, default `/`).
 
+use super::read::{self, ReadError};
 use std::fmt;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// The directory standing in for the host's `/`.
@@ -32,58 +32,29 @@ impl HostRoot {
 
     /// Reads a host file, at most `limit` bytes (counted as read: `/proc` files report size 0).
     /// `Ok(None)` when the file does not exist.
-    pub fn read_text(&self, absolute: &str, limit: u64) -> Result<Option<String>, HostFileError> {
-        let path = self.path(absolute);
-        let file = match std::fs::File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(HostFileError::io(absolute, e)),
-        };
-        let mut bytes = Vec::new();
-        file.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| HostFileError::io(absolute, e))?;
-        if bytes.len() as u64 > limit {
-            return Err(HostFileError::TooLarge {
+    pub fn read_text(&self, absolute: &str, limit: usize) -> Result<Option<String>, HostFileError> {
+        match read::read_bounded(&self.path(absolute), limit) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(ReadError::NotFound) => Ok(None),
+            Err(error) => Err(HostFileError {
                 file: absolute.to_string(),
-                limit,
-            });
+                error,
+            }),
         }
-        Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     }
 }
 
+/// A host file that exists but could not be read (permissions, too large, not a file).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HostFileError {
-    Io {
-        file: String,
-        kind: io::ErrorKind,
-        reason: String,
-    },
-    TooLarge {
-        file: String,
-        limit: u64,
-    },
-}
-
-impl HostFileError {
-    fn io(file: &str, e: io::Error) -> Self {
-        HostFileError::Io {
-            file: file.to_string(),
-            kind: e.kind(),
-            reason: e.to_string(),
-        }
-    }
+pub struct HostFileError {
+    /// The path as on the host (`/etc/ufw/user.rules`), not under the host root.
+    pub file: String,
+    pub error: ReadError,
 }
 
 impl fmt::Display for HostFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HostFileError::Io { file, reason, .. } => write!(f, "cannot read {file}: {reason}"),
-            HostFileError::TooLarge { file, limit } => {
-                write!(f, "{file} is larger than {limit} bytes; not read")
-            }
-        }
+        write!(f, "{}: {}", self.file, self.error)
     }
 }
 
@@ -107,7 +78,10 @@ mod tests {
         assert_eq!(root.read_text("/etc/missing", 100).unwrap(), None);
         assert!(matches!(
             root.read_text("/etc/ufw/ufw.conf", 4),
-            Err(HostFileError::TooLarge { .. })
+            Err(HostFileError {
+                error: ReadError::TooLarge { .. },
+                ..
+            })
         ));
     }
 }

@@ -168,7 +168,7 @@ pub enum UfwState {
 const CONF: &str = "/etc/ufw/ufw.conf";
 const DEFAULTS: &str = "/etc/default/ufw";
 const RULE_FILES: [&str; 2] = ["/etc/ufw/user.rules", "/etc/ufw/user6.rules"];
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 const MAX_RULES: usize = 10_000;
 
 pub fn gather(root: &HostRoot) -> Result<UfwState, HostFileError> {

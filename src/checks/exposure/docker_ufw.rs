@@ -4,7 +4,7 @@
 //! way a self-hosted database ends up on the internet behind an "active" firewall.
 
 use super::services::ports_label;
-use crate::checks::compose::model::{Binding, ComposeProject, PublishedPort};
+use crate::facts::compose::model::{Binding, ComposeProject, PublishedPort};
 use crate::facts::ufw::{UfwState, Verdict};
 use crate::finding::{Observation, Severity};
 
@@ -133,7 +133,7 @@ fn judge_mapping(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::compose::model::Service;
+    use crate::facts::compose::model::Service;
     use crate::facts::ufw::{Action, Rule, UfwConfig};
     use crate::finding::Status;
     use std::path::PathBuf;

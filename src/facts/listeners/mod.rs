@@ -123,7 +123,7 @@ impl std::error::Error for ListenersError {}
 
 /// `/proc/net/tcp` lists one line per socket, established ones included: a busy host can
 /// have hundreds of thousands.
-const MAX_TABLE_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_TABLE_BYTES: usize = 64 * 1024 * 1024;
 const MAX_TABLE_LINES: usize = 500_000;
 
 /// Reads the listening sockets under `root`: TCP always, UDP when `udp` is set.

@@ -26,7 +26,7 @@ pub struct Owners {
 /// Bounds on the walk, so a host with huge descriptor tables cannot stall the audit.
 const MAX_PROCESSES: usize = 100_000;
 const MAX_FDS_TOTAL: usize = 2_000_000;
-const MAX_COMM_BYTES: u64 = 64;
+const MAX_COMM_BYTES: usize = 64;
 
 /// Maps the `wanted` socket inodes to their processes.
 pub fn find(root: &HostRoot, wanted: &HashSet<u64>) -> Owners {
