@@ -63,7 +63,7 @@ fn fixture_listeners_are_judged_with_their_processes() {
         loopback_only: vec![5432, 6379, 3000, 8090],
         udp: false,
     };
-    let obs = check.judge(&facts);
+    let obs = check.judge_listeners(&facts);
     let find = |s: &str| {
         obs.iter()
             .find(|o| o.subject == s)
@@ -123,7 +123,7 @@ fn live_proc_shows_the_socket_this_test_binds_with_its_process() {
         loopback_only: vec![lp, wp],
         udp: false,
     };
-    let obs = check.judge(&facts);
+    let obs = check.judge_listeners(&facts);
     let wild = obs
         .iter()
         .find(|o| o.subject == format!("0.0.0.0:{wp}/tcp"))
@@ -191,7 +191,7 @@ fn hardened_ufw_tree_passes() {
         ],
     );
     let state = ufw::gather(&HostRoot::new(dir.path())).unwrap();
-    let obs = firewall_check().judge(&state);
+    let obs = firewall_check().judge_ufw(&state);
     assert!(obs.iter().all(|o| o.status == Status::Pass), "{obs:#?}");
 }
 
@@ -204,7 +204,7 @@ fn permissive_ufw_tree_fails_where_it_should() {
         &[],
     );
     let state = ufw::gather(&HostRoot::new(dir.path())).unwrap();
-    let obs = firewall_check().judge(&state);
+    let obs = firewall_check().judge_ufw(&state);
     let status = |s: &str| obs.iter().find(|o| o.subject == s).map(|o| o.status);
     assert_eq!(status("ufw"), Some(Status::Fail), "{obs:#?}");
     assert_eq!(status("ufw: default incoming"), Some(Status::Fail));
@@ -222,7 +222,7 @@ fn no_ufw_is_a_warning_that_names_the_scope() {
     let dir = tempfile::tempdir().unwrap();
     let state = ufw::gather(&HostRoot::new(dir.path())).unwrap();
     assert_eq!(state, UfwState::NotInstalled);
-    let obs = firewall_check().judge(&state);
+    let obs = firewall_check().judge_ufw(&state);
     assert_eq!(obs[0].status, Status::Warn);
     assert!(obs[0].message.contains("out of scope"));
     assert_eq!(docker_ufw::judge(&state, None)[0].status, Status::Skip);

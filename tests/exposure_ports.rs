@@ -75,13 +75,13 @@ fn tells_listeners_on_different_loopback_addresses_apart() {
         conditional: vec![],
         note: String::new(),
     };
-    let obs = check.judge(&at_two);
+    let obs = check.judge_scan(&at_two);
     let forbidden = obs
         .iter()
         .find(|o| o.subject == format!("127.0.0.2:{p2}"))
         .unwrap();
     assert_eq!(forbidden.status, Status::Fail, "{obs:#?}");
-    let obs = check.judge(&at_three);
+    let obs = check.judge_scan(&at_three);
     let forbidden = obs
         .iter()
         .find(|o| o.subject == format!("127.0.0.3:{p2}"))
@@ -170,5 +170,5 @@ fn ports_after_the_deadline_are_not_probed() {
         forbidden: vec![port],
         ..ExposurePorts::default()
     };
-    assert_eq!(check.judge(&result)[0].status, Status::Error);
+    assert_eq!(check.judge_scan(&result)[0].status, Status::Error);
 }

@@ -42,6 +42,15 @@ crate::kinds! {
     CertSignature => cert::CertSignature,
     CertSelfSigned => cert::CertSelfSigned,
     CertChain => cert::CertChain,
+
+    ExposurePorts => exposure::ports::ExposurePorts,
+    ExposureListeners => exposure::listeners::ExposureListeners,
+    ExposureFirewall => exposure::firewall::ExposureFirewall,
+    ExposureDockerUfwBypass => exposure::docker_ufw::DockerUfwBypass,
+
+    DnsResolves => dns::DnsResolves,
+    DnsCaa => dns::DnsCaa,
+    DnsPointsAt => dns::DnsPointsAt,
 }
 
 impl CheckKind {

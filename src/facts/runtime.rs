@@ -114,6 +114,12 @@ impl NetRuntime {
         }
     }
 
+    /// The global socket limit itself, for a fact that takes one permit per connect (the port
+    /// scan) instead of a block of them up front.
+    pub fn socket_limit(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.sockets)
+    }
+
     pub fn deadline(&self) -> Instant {
         self.deadline
     }

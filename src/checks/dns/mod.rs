@@ -2,9 +2,74 @@
 //! nearest ancestor), and, when `--resolve` pins the audited address, whether public DNS
 //! already points there.
 
+use crate::checks::{Judgement, Kind};
 use crate::facts::dns::{Answer, CaaSearch, DnsError, HostAddresses};
-use crate::finding::{Observation, Severity};
+use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::{Category, Observation, Severity};
 use std::net::IpAddr;
+
+crate::no_params_kind!(
+    /// `dns.resolves`: the URL host has A or AAAA records.
+    DnsResolves
+);
+
+crate::no_params_kind!(
+    /// `dns.caa`: a CAA record set governs the URL host.
+    DnsCaa
+);
+
+crate::no_params_kind!(
+    /// `dns.points-at`: DNS already answers with the audited address (`--resolve`/`--host`).
+    DnsPointsAt
+);
+
+impl Kind for DnsResolves {
+    const TAG: &'static str = "dns.resolves";
+    const CATEGORY: Category = Category::Dns;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::DnsAddresses]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(judge_resolves(facts.dns().addresses()?))
+    }
+}
+
+impl Kind for DnsCaa {
+    const TAG: &'static str = "dns.caa";
+    const CATEGORY: Category = Category::Dns;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::DnsCaa]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(judge_caa(facts.dns().caa()?))
+    }
+}
+
+impl Kind for DnsPointsAt {
+    const TAG: &'static str = "dns.points-at";
+    const CATEGORY: Category = Category::Dns;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::DnsAddresses]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let dns = facts.dns();
+        let target = dns.target();
+        let Some(audited) = target.pinned_addr().or(target.host) else {
+            return Err(Unavailable::skip(
+                "DNS",
+                "no audited address to compare with: give --resolve HOST:PORT:ADDR (or --host \
+                 ADDR)",
+            ));
+        };
+        Ok(judge_points_at(dns.addresses()?, audited))
+    }
+}
 
 /// dns.resolves: the host has A or AAAA records.
 pub fn judge_resolves(facts: &HostAddresses) -> Vec<Observation> {

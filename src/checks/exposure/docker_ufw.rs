@@ -4,9 +4,11 @@
 //! way a self-hosted database ends up on the internet behind an "active" firewall.
 
 use super::services::ports_label;
-use crate::facts::compose::model::{Binding, ComposeProject, PublishedPort};
+use crate::checks::{Judgement, Kind};
+use crate::facts::compose::model::{Binding, ComposeProject, ComposeState, PublishedPort};
 use crate::facts::ufw::{UfwState, Verdict};
-use crate::finding::{Observation, Severity};
+use crate::facts::{Facts, Unavailable};
+use crate::finding::{Category, Location, Observation, Severity};
 
 const SUBJECT: &str = "ufw + docker";
 
@@ -15,6 +17,31 @@ const MAX_RANGE: usize = 1024;
 
 const REMEDIES: &str = "bound to 127.0.0.1 (e.g. \"127.0.0.1:5432:5432\"), or filtered in the \
                         DOCKER-USER iptables chain";
+
+crate::no_params_kind!(
+    /// `exposure.docker-ufw-bypass` takes no parameters: it reads ufw and the compose project.
+    DockerUfwBypass
+);
+
+impl Kind for DockerUfwBypass {
+    const TAG: &'static str = "exposure.docker-ufw-bypass";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let ufw = facts.exposure().ufw()?;
+        let project = match facts.compose() {
+            ComposeState::Absent => None,
+            ComposeState::Loaded(project) => Some(project),
+            ComposeState::Unusable(why) => {
+                return Err(Unavailable::error(
+                    "compose files",
+                    format!("cannot compare published ports with ufw: {why}"),
+                ))
+            }
+        };
+        Ok(judge(ufw, project))
+    }
+}
 
 /// Judges the merged compose project against ufw. `None` for the project: no compose files.
 pub fn judge(ufw: &UfwState, project: Option<&ComposeProject>) -> Vec<Observation> {
@@ -54,9 +81,14 @@ pub fn judge(ufw: &UfwState, project: Option<&ComposeProject>) -> Vec<Observatio
                 loopback += 1;
                 continue;
             }
-            out.push(judge_mapping(service, port, &binding, |p, proto| {
+            let verdict = judge_mapping(service, port, &binding, |p, proto| {
                 matches!(config.verdict(p, proto), Verdict::Allowed(_))
-            }));
+            });
+            out.push(verdict.at(Location::service(
+                Some(&port.source),
+                service,
+                port.published,
+            )));
         }
     }
     if out.is_empty() {

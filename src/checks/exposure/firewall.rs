@@ -5,8 +5,10 @@
 
 use super::services::{port_label, ports_label};
 use super::validate_ports;
+use crate::checks::{Judgement, Kind};
 use crate::facts::ufw::{Action, UfwConfig, UfwState, Verdict};
-use crate::finding::Observation;
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,8 +33,11 @@ fn default_ssh_port() -> u16 {
 
 const SUBJECT: &str = "ufw";
 
-impl ExposureFirewall {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for ExposureFirewall {
+    const TAG: &'static str = "exposure.firewall";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
         validate_ports("forbidden", &self.forbidden)?;
         validate_ports("allowed", &self.allowed)?;
         validate_ports("conditional", &self.conditional)?;
@@ -43,7 +48,14 @@ impl ExposureFirewall {
         Ok(())
     }
 
-    pub fn judge(&self, state: &UfwState) -> Vec<Observation> {
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.judge_ufw(facts.exposure().ufw()?))
+    }
+}
+
+impl ExposureFirewall {
+    /// Pure: the verdict over ufw's configuration.
+    pub fn judge_ufw(&self, state: &UfwState) -> Vec<Observation> {
         let config = match state {
             UfwState::NotInstalled => {
                 return vec![Observation::warn(
@@ -369,7 +381,7 @@ mod tests {
 
     #[test]
     fn hardened_ufw_passes_everything() {
-        let obs = check().judge(&config(vec![
+        let obs = check().judge_ufw(&config(vec![
             rule(Action::Limit, Some(22), "0.0.0.0/0"),
             rule(Action::Allow, Some(80), "0.0.0.0/0"),
             rule(Action::Allow, Some(443), "0.0.0.0/0"),
@@ -383,7 +395,7 @@ mod tests {
 
     #[test]
     fn allow_rule_for_a_forbidden_port_fails() {
-        let obs = check().judge(&config(vec![
+        let obs = check().judge_ufw(&config(vec![
             rule(Action::Allow, Some(22), "0.0.0.0/0"),
             rule(Action::Allow, Some(5432), "0.0.0.0/0"),
             rule(Action::Allow, Some(6379), "10.0.0.0/8"),
@@ -418,7 +430,7 @@ mod tests {
             unparsed: vec!["/etc/ufw/user.rules: ### tuple ### odd".into()],
             files: vec![],
         });
-        let obs = check().judge(&state);
+        let obs = check().judge_ufw(&state);
         assert_eq!(find(&obs, "ufw").status, Status::Fail);
         assert_eq!(find(&obs, "ufw: default incoming").status, Status::Fail);
         assert_eq!(find(&obs, "ufw: 5432/tcp").status, Status::Fail);
@@ -430,17 +442,17 @@ mod tests {
 
     #[test]
     fn missing_ssh_rule_under_drop_is_a_lockout() {
-        let obs = check().judge(&config(vec![rule(Action::Deny, Some(22), "0.0.0.0/0")]));
+        let obs = check().judge_ufw(&config(vec![rule(Action::Deny, Some(22), "0.0.0.0/0")]));
         let ssh = find(&obs, "ufw: 22/tcp");
         assert_eq!(ssh.status, Status::Fail);
         assert!(ssh.message.contains("locked out"));
-        let obs = check().judge(&config(vec![]));
+        let obs = check().judge_ufw(&config(vec![]));
         assert_eq!(find(&obs, "ufw: 22/tcp").status, Status::Fail);
     }
 
     #[test]
     fn no_ufw_warns_and_says_other_firewalls_are_out_of_scope() {
-        let obs = check().judge(&UfwState::NotInstalled);
+        let obs = check().judge_ufw(&UfwState::NotInstalled);
         assert_eq!(obs.len(), 1);
         assert_eq!(obs[0].status, Status::Warn);
         assert!(obs[0].message.contains("out of scope"));

@@ -4,8 +4,10 @@
 
 use super::services::port_label;
 use super::validate_ports;
+use crate::checks::{Judgement, Kind};
 use crate::facts::listeners::{BindScope, Listener, Listeners, Protocol};
-use crate::finding::Observation;
+use crate::facts::Facts;
+use crate::finding::{Category, Location, Observation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,15 +20,25 @@ pub struct ExposureListeners {
     pub udp: bool,
 }
 
-impl ExposureListeners {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for ExposureListeners {
+    const TAG: &'static str = "exposure.listeners";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
         if self.loopback_only.is_empty() {
             return Err("`loopback_only` must list at least one port".into());
         }
         validate_ports("loopback_only", &self.loopback_only)
     }
 
-    pub fn judge(&self, facts: &Listeners) -> Vec<Observation> {
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.judge_listeners(facts.exposure().listeners(self.udp)?))
+    }
+}
+
+impl ExposureListeners {
+    /// Pure: the verdict over the host's listening sockets.
+    pub fn judge_listeners(&self, facts: &Listeners) -> Vec<Observation> {
         let mut out = Vec::new();
         if facts.unreadable_lines > 0 {
             out.push(Observation::error(
@@ -98,7 +110,9 @@ impl ExposureListeners {
                     BindScope::Private => Observation::warn(l.endpoint(), message),
                     _ => Observation::fail(l.endpoint(), message),
                 };
-                obs.expected("127.0.0.1 or ::1").actual(l.endpoint())
+                obs.expected("127.0.0.1 or ::1")
+                    .actual(l.endpoint())
+                    .at(Location::endpoint(&l.addr.to_string(), l.port))
             })
             .collect()
     }
@@ -152,7 +166,7 @@ mod tests {
 
     #[test]
     fn wildcard_listener_fails_naming_the_process() {
-        let obs = check(&[5432]).judge(&facts(vec![
+        let obs = check(&[5432]).judge_listeners(&facts(vec![
             listener("0.0.0.0", 5432, Some("postgres")),
             listener("127.0.0.1", 5432, Some("postgres")),
         ]));
@@ -169,7 +183,7 @@ mod tests {
 
     #[test]
     fn public_fails_private_warns_loopback_passes() {
-        let obs = check(&[3000, 6379, 8090, 9333]).judge(&facts(vec![
+        let obs = check(&[3000, 6379, 8090, 9333]).judge_listeners(&facts(vec![
             listener("203.0.113.7", 3000, Some("node")),
             listener("10.8.0.1", 6379, Some("redis-server")),
             listener("::1", 8090, Some("koda")),
@@ -189,7 +203,7 @@ mod tests {
     fn no_listener_passes_and_unknown_owner_says_why() {
         let mut f = facts(vec![listener("0.0.0.0", 6379, None)]);
         f.owners_denied = 3;
-        let obs = check(&[5432, 6379]).judge(&f);
+        let obs = check(&[5432, 6379]).judge_listeners(&f);
         assert_eq!(obs[0].status, Status::Pass);
         assert!(obs[0].message.contains("nothing listens"));
         assert_eq!(obs[1].status, Status::Fail);
@@ -201,17 +215,17 @@ mod tests {
         let mut udp = listener("0.0.0.0", 5353, Some("avahi"));
         udp.protocol = Protocol::Udp;
         let f = facts(vec![udp]);
-        assert_eq!(check(&[5353]).judge(&f)[0].status, Status::Pass);
+        assert_eq!(check(&[5353]).judge_listeners(&f)[0].status, Status::Pass);
         let mut with_udp = check(&[5353]);
         with_udp.udp = true;
-        assert_eq!(with_udp.judge(&f)[0].status, Status::Fail);
+        assert_eq!(with_udp.judge_listeners(&f)[0].status, Status::Fail);
     }
 
     #[test]
     fn unreadable_table_lines_are_an_error() {
         let mut f = facts(vec![]);
         f.unreadable_lines = 2;
-        let obs = check(&[5432]).judge(&f);
+        let obs = check(&[5432]).judge_listeners(&f);
         assert_eq!(obs[0].status, Status::Error);
     }
 }

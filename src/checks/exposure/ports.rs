@@ -4,8 +4,10 @@
 
 use super::services::{port_label, ports_label};
 use super::validate_ports;
+use crate::checks::{Judgement, Kind};
 use crate::facts::ports::{PortList, PortScan, PortState};
-use crate::finding::{Observation, Severity};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Location, Observation, Severity};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 
@@ -29,8 +31,15 @@ pub struct ExposurePorts {
 /// Unexpected open ports reported one by one; past this, one summary line.
 const MAX_UNEXPECTED_LISTED: usize = 50;
 
-impl ExposurePorts {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for ExposurePorts {
+    const TAG: &'static str = "exposure.ports";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Ports(self.ports().iter().collect())]
+    }
+
+    fn validate(&self) -> Result<(), String> {
         validate_ports("forbidden", &self.forbidden)?;
         validate_ports("allowed", &self.allowed)?;
         validate_ports("conditional", &self.conditional)?;
@@ -40,6 +49,13 @@ impl ExposurePorts {
         Ok(())
     }
 
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let scan = facts.exposure().ports(&self.ports())?;
+        Ok(self.judge_scan(scan))
+    }
+}
+
+impl ExposurePorts {
     /// The ports this check needs scanned; `--ports` widens the scan further.
     pub fn ports(&self) -> PortList {
         let mut list = PortList::from_ports(self.forbidden.iter().copied());
@@ -48,20 +64,27 @@ impl ExposurePorts {
         list
     }
 
-    pub fn judge(&self, scan: &PortScan) -> Vec<Observation> {
+    /// Pure: the verdict over a finished scan.
+    pub fn judge_scan(&self, scan: &PortScan) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut forbidden = self.forbidden.clone();
         forbidden.sort_unstable();
         forbidden.dedup();
         for &port in &forbidden {
-            out.push(self.judge_forbidden(scan, port));
+            out.push(
+                self.judge_forbidden(scan, port)
+                    .at(location(scan.addr, port)),
+            );
         }
         for (&port, state) in &scan.states {
             if forbidden.contains(&port) {
                 continue;
             }
             if self.allowed.contains(&port) || self.conditional.contains(&port) {
-                out.push(self.judge_allowed(scan.addr, port, state));
+                out.push(
+                    self.judge_allowed(scan.addr, port, state)
+                        .at(location(scan.addr, port)),
+                );
             }
         }
         let unexpected: Vec<u16> = scan.open_ports().filter(|p| !self.expected(*p)).collect();
@@ -76,7 +99,8 @@ impl ExposurePorts {
                     ),
                 )
                 .expected("closed, unless you meant to publish it")
-                .actual("open"),
+                .actual("open")
+                .at(location(scan.addr, port)),
             );
         }
         if unexpected.len() > MAX_UNEXPECTED_LISTED {
@@ -189,6 +213,10 @@ fn unprobed_summary(scan: &PortScan, forbidden: &[u16]) -> Option<Observation> {
     )
 }
 
+fn location(addr: IpAddr, port: u16) -> Location {
+    Location::endpoint(&addr.to_string(), port)
+}
+
 fn subject(addr: IpAddr, port: u16) -> String {
     SocketAddr::new(addr, port).to_string()
 }
@@ -220,7 +248,7 @@ mod tests {
 
     #[test]
     fn forbidden_open_port_fails_naming_the_service() {
-        let obs = check().judge(&scan(&[
+        let obs = check().judge_scan(&scan(&[
             (5432, PortState::Open),
             (6379, PortState::Closed),
             (2375, PortState::Filtered),
@@ -251,7 +279,7 @@ mod tests {
 
     #[test]
     fn unexpected_open_port_warns_and_conditional_is_info() {
-        let obs = check().judge(&scan(&[
+        let obs = check().judge_scan(&scan(&[
             (5432, PortState::Closed),
             (6379, PortState::Closed),
             (2375, PortState::Closed),
@@ -270,7 +298,7 @@ mod tests {
 
     #[test]
     fn unprobed_ports_are_errors_never_passes() {
-        let obs = check().judge(&scan(&[
+        let obs = check().judge_scan(&scan(&[
             (5432, PortState::NotProbed),
             (6379, PortState::Failed("Network is unreachable".into())),
             (9000, PortState::NotProbed),
@@ -291,7 +319,7 @@ mod tests {
     #[test]
     fn many_unexpected_ports_are_summarised() {
         let states: Vec<(u16, PortState)> = (20000..20100).map(|p| (p, PortState::Open)).collect();
-        let obs = ExposurePorts::default().judge(&scan(&states));
+        let obs = ExposurePorts::default().judge_scan(&scan(&states));
         assert_eq!(obs.len(), MAX_UNEXPECTED_LISTED + 1);
         assert!(obs
             .last()

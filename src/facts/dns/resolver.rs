@@ -1,4 +1,4 @@
-//! DNS facts with hickory-resolver: the host's A/AAAA records and the CAA record set that
+//! DNS lookups with hickory-resolver: the host's A/AAAA records and the CAA record set that
 //! governs it (found by climbing from the name towards the root, as issuers do, RFC 8659).
 //! `--dns-server ADDR:PORT` replaces the system resolver (tests point it at loopback).
 
