@@ -100,6 +100,8 @@ impl ExposurePorts {
                 )
                 .expected("closed, unless you meant to publish it")
                 .actual("open")
+                // The check's severity is about forbidden ports; a stray open one is less.
+                .severity(Severity::Medium)
                 .at(location(scan.addr, port)),
             );
         }
