@@ -225,7 +225,7 @@ fn no_ufw_is_a_warning_that_names_the_scope() {
     let obs = firewall_check().judge_ufw(&state);
     assert_eq!(obs[0].status, Status::Warn);
     assert!(obs[0].message.contains("out of scope"));
-    assert_eq!(docker_ufw::judge(&state, None)[0].status, Status::Skip);
+    assert_eq!(docker_ufw::judge(&state, None, &[])[0].status, Status::Skip);
 }
 
 #[test]
@@ -273,7 +273,7 @@ fn docker_published_database_bypasses_an_enabled_ufw() {
             ..Service::default()
         },
     );
-    let obs = docker_ufw::judge(&state, Some(&project));
+    let obs = docker_ufw::judge(&state, Some(&project), &[443]);
     let db = obs
         .iter()
         .find(|o| o.subject.starts_with("service db"))

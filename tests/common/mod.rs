@@ -114,3 +114,4 @@ pub fn git(root: &Path, args: &[&str]) {
 }
 
 pub mod dns;
+pub mod host;

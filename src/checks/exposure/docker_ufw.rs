@@ -9,6 +9,7 @@ use crate::facts::compose::model::{Binding, ComposeProject, ComposeState, Publis
 use crate::facts::ufw::{UfwState, Verdict};
 use crate::facts::{Facts, Unavailable};
 use crate::finding::{Category, Location, Observation, Severity};
+use serde::{Deserialize, Serialize};
 
 const SUBJECT: &str = "ufw + docker";
 
@@ -18,10 +19,15 @@ const MAX_RANGE: usize = 1024;
 const REMEDIES: &str = "bound to 127.0.0.1 (e.g. \"127.0.0.1:5432:5432\"), or filtered in the \
                         DOCKER-USER iptables chain";
 
-crate::no_params_kind!(
-    /// `exposure.docker-ufw-bypass` takes no parameters: it reads ufw and the compose project.
-    DockerUfwBypass
-);
+/// Compares the compose project's published ports with ufw's rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DockerUfwBypass {
+    /// Ports the profile expects to be public (80, 443, OAuth callbacks): published past ufw
+    /// they are a warning (ufw should say so too), not a failure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public: Vec<u16>,
+}
 
 impl Kind for DockerUfwBypass {
     const TAG: &'static str = "exposure.docker-ufw-bypass";
@@ -39,12 +45,17 @@ impl Kind for DockerUfwBypass {
                 ))
             }
         };
-        Ok(judge(ufw, project))
+        Ok(judge(ufw, project, &self.public))
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        super::validate_ports("public", &self.public)
     }
 }
 
 /// Judges the merged compose project against ufw. `None` for the project: no compose files.
-pub fn judge(ufw: &UfwState, project: Option<&ComposeProject>) -> Vec<Observation> {
+/// `public`: ports the profile expects to be reachable.
+pub fn judge(ufw: &UfwState, project: Option<&ComposeProject>, public: &[u16]) -> Vec<Observation> {
     let config = match ufw {
         UfwState::NotInstalled => {
             return vec![Observation::skip(
@@ -81,7 +92,7 @@ pub fn judge(ufw: &UfwState, project: Option<&ComposeProject>) -> Vec<Observatio
                 loopback += 1;
                 continue;
             }
-            let verdict = judge_mapping(service, port, &binding, |p, proto| {
+            let verdict = judge_mapping(service, port, &binding, public, |p, proto| {
                 matches!(config.verdict(p, proto), Verdict::Allowed(_))
             });
             out.push(verdict.at(Location::service(
@@ -111,6 +122,7 @@ fn judge_mapping(
     service: &str,
     port: &PublishedPort,
     binding: &Binding,
+    public: &[u16],
     ufw_allows: impl Fn(u16, &str) -> bool,
 ) -> Observation {
     let subject = format!("service {service}, port {:?}", port.resolved);
@@ -155,6 +167,22 @@ fn judge_mapping(
          own iptables chains, which run before ufw's: it is reachable from outside anyway",
         ports_label(&bypassing, 10)
     );
+    if bypassing.iter().all(|p| public.contains(p)) {
+        let allow: Vec<String> = bypassing
+            .iter()
+            .take(10)
+            .map(|p| format!("ufw allow {p}/{protocol}"))
+            .collect();
+        return Observation::warn(
+            subject,
+            format!(
+                "{message}. The profile expects it to be public: allow it in ufw too, so the \
+                 firewall states what is reachable"
+            ),
+        )
+        .expected(allow.join(", "))
+        .actual(port.describe());
+    }
     let obs = match binding {
         Binding::Private(_) => Observation::warn(subject, message),
         _ => Observation::fail(subject, message),
@@ -230,7 +258,7 @@ mod tests {
             ("caddy", mapping(None, Some(443), 443)),
             ("web", mapping(Some("127.0.0.1"), Some(3000), 3000)),
         ]);
-        let obs = judge(&ufw(true, &[22, 443]), Some(&p));
+        let obs = judge(&ufw(true, &[22, 443]), Some(&p), &[]);
         assert_eq!(obs.len(), 2, "{obs:#?}");
         let caddy = &obs[0];
         assert_eq!(caddy.status, Status::Pass);
@@ -248,7 +276,7 @@ mod tests {
             ("redis", mapping(Some("10.0.0.5"), Some(6379), 6379)),
             ("pg", mapping(Some("0.0.0.0"), Some(5432), 5432)),
         ]);
-        let obs = judge(&ufw(true, &[]), Some(&p));
+        let obs = judge(&ufw(true, &[]), Some(&p), &[]);
         let by = |s: &str| obs.iter().find(|o| o.subject.contains(s)).unwrap();
         assert_eq!(by("api").status, Status::Fail);
         assert!(by("api").message.contains("random host port"));
@@ -257,16 +285,33 @@ mod tests {
     }
 
     #[test]
+    fn expected_public_port_past_ufw_is_a_warning_naming_the_allow_rule() {
+        let p = project(vec![
+            ("api", mapping(None, Some(8085), 8085)),
+            ("db", mapping(None, Some(5432), 5432)),
+        ]);
+        let obs = judge(&ufw(true, &[22]), Some(&p), &[8085, 443]);
+        let api = obs.iter().find(|o| o.subject.contains("api")).unwrap();
+        assert_eq!(api.status, Status::Warn);
+        assert_eq!(api.expected, "ufw allow 8085/tcp");
+        let db = obs.iter().find(|o| o.subject.contains("db")).unwrap();
+        assert_eq!(db.status, Status::Fail);
+    }
+
+    #[test]
     fn skips_without_an_enabled_ufw_or_compose_project() {
         let p = project(vec![("db", mapping(None, Some(5432), 5432))]);
         assert_eq!(
-            judge(&UfwState::NotInstalled, Some(&p))[0].status,
+            judge(&UfwState::NotInstalled, Some(&p), &[])[0].status,
             Status::Skip
         );
-        assert_eq!(judge(&ufw(false, &[]), Some(&p))[0].status, Status::Skip);
-        assert_eq!(judge(&ufw(true, &[]), None)[0].status, Status::Skip);
+        assert_eq!(
+            judge(&ufw(false, &[]), Some(&p), &[])[0].status,
+            Status::Skip
+        );
+        assert_eq!(judge(&ufw(true, &[]), None, &[])[0].status, Status::Skip);
         let loopback = project(vec![("db", mapping(Some("127.0.0.1"), Some(5432), 5432))]);
-        let obs = judge(&ufw(true, &[]), Some(&loopback));
+        let obs = judge(&ufw(true, &[]), Some(&loopback), &[]);
         assert_eq!(obs.len(), 1);
         assert_eq!(obs[0].status, Status::Pass);
     }
