@@ -27,6 +27,21 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+/// `audit --json` of `profile` (`--profile NAME` or `--profile-file PATH`) over an install
+/// directory and a fixture host root, with `extra` arguments.
+fn audit_host(profile: [&str; 2], root: &Path, host_root: &Path, extra: &[&str]) -> (Value, i32) {
+    let mut args = vec![
+        profile[0],
+        profile[1],
+        "--root",
+        s(root),
+        "--host-root",
+        s(host_root),
+    ];
+    args.extend_from_slice(extra);
+    audit(&args)
+}
+
 #[test]
 fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
     let listener = TcpListener::bind("127.0.0.2:0").unwrap();
@@ -43,18 +58,12 @@ fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
     )
     .unwrap();
     let hosts = host::hardened();
-    let (report, code) = audit(&[
-        "--profile-file",
-        s(&profile),
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--host",
-        "127.0.0.2",
-        "--only",
-        "exposure",
-    ]);
+    let (report, code) = audit_host(
+        ["--profile-file", s(&profile)],
+        dir.path(),
+        hosts.path(),
+        &["--host", "127.0.0.2", "--only", "exposure"],
+    );
     let subject = format!("127.0.0.2:{port}");
     assert_eq!(
         status_of(&report, "exposure.ports", &subject),
@@ -72,18 +81,12 @@ fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
     assert_eq!(finding["actual"], "open");
 
     // The same port bound to 127.0.0.2 only is not reachable on 127.0.0.3.
-    let (report, code) = audit(&[
-        "--profile-file",
-        s(&profile),
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--host",
-        "127.0.0.3",
-        "--only",
-        "exposure",
-    ]);
+    let (report, code) = audit_host(
+        ["--profile-file", s(&profile)],
+        dir.path(),
+        hosts.path(),
+        &["--host", "127.0.0.3", "--only", "exposure"],
+    );
     let subject = format!("127.0.0.3:{port}");
     assert_eq!(
         status_of(&report, "exposure.ports", &subject),
@@ -101,20 +104,12 @@ fn ports_widens_the_scan_and_unexpected_open_ports_warn_on_ipv6_too() {
     let dir = tempfile::tempdir().unwrap();
     let hosts = host::hardened();
     let list = format!("{},{}", port.saturating_sub(2), port);
-    let (report, code) = audit(&[
-        "--profile",
-        "baseline",
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--host",
-        "::1",
-        "--ports",
-        &list,
-        "--only",
-        "exposure",
-    ]);
+    let (report, code) = audit_host(
+        ["--profile", "baseline"],
+        dir.path(),
+        hosts.path(),
+        &["--host", "::1", "--ports", &list, "--only", "exposure"],
+    );
     let subject = format!("[::1]:{port}");
     assert_eq!(
         status_of(&report, "exposure.ports", &subject),
@@ -130,16 +125,12 @@ fn ports_widens_the_scan_and_unexpected_open_ports_warn_on_ipv6_too() {
 fn no_host_or_url_skips_the_scan_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let hosts = host::hardened();
-    let (report, _) = audit(&[
-        "--profile",
-        "baseline",
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--only",
-        "exposure",
-    ]);
+    let (report, _) = audit_host(
+        ["--profile", "baseline"],
+        dir.path(),
+        hosts.path(),
+        &["--only", "exposure"],
+    );
     let scan = findings(&report, "exposure.ports");
     assert_eq!(scan.len(), 1);
     assert_eq!(scan[0]["status"], "skip");
@@ -168,16 +159,12 @@ fn wildcard_listener_and_docker_bypass_from_a_fixture_host() {
         "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n",
     )
     .unwrap();
-    let (report, code) = audit(&[
-        "--profile",
-        "baseline",
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--only",
-        "exposure",
-    ]);
+    let (report, code) = audit_host(
+        ["--profile", "baseline"],
+        dir.path(),
+        hosts.path(),
+        &["--only", "exposure"],
+    );
     assert_eq!(code, 1);
     let listener = findings(&report, "exposure.listeners")
         .into_iter()
@@ -207,16 +194,12 @@ fn disabled_ufw_fails_and_missing_ufw_warns() {
     let dir = tempfile::tempdir().unwrap();
     let hosts = host::hardened();
     host::ufw(hosts.path(), "no", "ACCEPT", &[]);
-    let (report, code) = audit(&[
-        "--profile",
-        "koda",
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(hosts.path()),
-        "--only",
-        "exposure",
-    ]);
+    let (report, code) = audit_host(
+        ["--profile", "koda"],
+        dir.path(),
+        hosts.path(),
+        &["--only", "exposure"],
+    );
     assert_eq!(
         status_of(&report, "exposure.firewall", "ufw"),
         "fail",
@@ -231,16 +214,12 @@ fn disabled_ufw_fails_and_missing_ufw_warns() {
 
     let bare = tempfile::tempdir().unwrap();
     host::write(bare.path(), "/proc/net/tcp", TCP_HEADER);
-    let (report, _) = audit(&[
-        "--profile",
-        "koda",
-        "--root",
-        s(dir.path()),
-        "--host-root",
-        s(bare.path()),
-        "--only",
-        "exposure",
-    ]);
+    let (report, _) = audit_host(
+        ["--profile", "koda"],
+        dir.path(),
+        bare.path(),
+        &["--only", "exposure"],
+    );
     let firewall = findings(&report, "exposure.firewall");
     assert_eq!(firewall.len(), 1);
     assert_eq!(firewall[0]["status"], "warn");

@@ -1,6 +1,9 @@
 //! Listeners and ufw read from fixture `/proc` and `/etc` trees under a host root, and the
 //! live `/proc` of this test process: a socket the test binds must appear, with its process.
 
+mod common;
+
+use common::host::{ufw as write_ufw, write, TCP_HEADER};
 use rampart::checks::exposure::docker_ufw;
 use rampart::checks::exposure::firewall::ExposureFirewall;
 use rampart::checks::exposure::listeners::ExposureListeners;
@@ -10,15 +13,7 @@ use rampart::facts::listeners::{self, BindScope, ListenersError};
 use rampart::facts::ufw::{self, UfwState};
 use rampart::finding::Status;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-
-fn write(root: &Path, path: &str, text: &str) {
-    let full = root.join(path.trim_start_matches('/'));
-    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-    std::fs::write(full, text).unwrap();
-}
-
-const TCP_HEADER: &str = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+use std::path::PathBuf;
 
 /// A host where PostgreSQL listens on all interfaces, Redis on loopback, and docker-proxy
 /// publishes 3000 on `::`.
@@ -141,29 +136,15 @@ fn live_proc_shows_the_socket_this_test_binds_with_its_process() {
 
 fn ufw_tree(enabled: &str, policy: &str, rules: &[&str], rules6: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(
-        root,
-        "/etc/ufw/ufw.conf",
-        &format!("# ufw.conf\nENABLED={enabled}\nLOGLEVEL=low\n"),
-    );
-    write(
-        root,
-        "/etc/default/ufw",
-        &format!("IPV6=yes\nDEFAULT_INPUT_POLICY=\"{policy}\"\nDEFAULT_OUTPUT_POLICY=\"ACCEPT\"\n"),
-    );
-    let body = |tuples: &[&str], chain: &str| {
-        let mut text = format!("*filter\n:{chain}-user-input - [0:0]\n### RULES ###\n\n");
-        for t in tuples {
-            text.push_str(&format!(
-                "### tuple ### {t}\n-A {chain}-user-input -j ACCEPT\n\n"
-            ));
-        }
-        text.push_str("### END RULES ###\nCOMMIT\n");
-        text
-    };
-    write(root, "/etc/ufw/user.rules", &body(rules, "ufw"));
-    write(root, "/etc/ufw/user6.rules", &body(rules6, "ufw6"));
+    write_ufw(dir.path(), enabled, policy, rules);
+    let mut v6 = String::from("*filter\n:ufw6-user-input - [0:0]\n### RULES ###\n\n");
+    for t in rules6 {
+        v6.push_str(&format!(
+            "### tuple ### {t}\n-A ufw6-user-input -j ACCEPT\n\n"
+        ));
+    }
+    v6.push_str("### END RULES ###\nCOMMIT\n");
+    write(dir.path(), "/etc/ufw/user6.rules", &v6);
     dir
 }
 
