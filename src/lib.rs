@@ -6,6 +6,7 @@ pub mod cli;
 pub mod engine;
 pub mod facts;
 pub mod finding;
+pub mod ip;
 pub mod net;
 pub mod profile;
 pub mod report;

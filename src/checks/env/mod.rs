@@ -3,7 +3,6 @@
 pub mod distinct;
 pub mod equals;
 pub mod file;
-pub mod ip;
 pub mod placeholder;
 pub mod secret;
 pub mod shape;

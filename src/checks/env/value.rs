@@ -3,7 +3,6 @@
 //! Values of non-secret variables are shown in reports, with URL credentials redacted;
 //! `secret = true` variables are described by shape only.
 
-use super::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
 use super::url::{self, percent_decode};
@@ -13,6 +12,7 @@ use crate::facts::env::is_valid_key;
 use crate::facts::env::LoadedEnv;
 use crate::facts::Facts;
 use crate::finding::{Category, Observation};
+use crate::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
 use serde::{Deserialize, Serialize};
 
 /// Longest value shown verbatim in a report.
@@ -458,7 +458,8 @@ impl Kind for EnvValue {
 
     fn judge(&self, facts: &Facts) -> Judgement {
         let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        Ok(self.observe_env(env))
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self.observe_env(env).into_iter().map(located).collect())
     }
 }
 

@@ -2,7 +2,9 @@
 
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
-use crate::finding::{Category, Observation, Status};
+#[cfg(test)]
+use crate::finding::Status;
+use crate::finding::{Category, FailStatus, Observation};
 use crate::net::rustls_probe::{TlsVersion, VersionOutcome};
 use serde::{Deserialize, Serialize};
 
@@ -13,25 +15,7 @@ pub struct TlsVersionCheck {
     pub version: TlsVersion,
     /// Status when the server does not accept the version.
     #[serde(default)]
-    pub if_missing: IfMissing,
-}
-
-/// How a version the server does not accept counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IfMissing {
-    #[default]
-    Fail,
-    Warn,
-}
-
-impl IfMissing {
-    pub fn status(self) -> Status {
-        match self {
-            IfMissing::Fail => Status::Fail,
-            IfMissing::Warn => Status::Warn,
-        }
-    }
+    pub if_missing: FailStatus,
 }
 
 impl Kind for TlsVersionCheck {
@@ -94,7 +78,7 @@ impl TlsVersionCheck {
 mod tests {
     use super::*;
 
-    fn check(version: TlsVersion, if_missing: IfMissing) -> TlsVersionCheck {
+    fn check(version: TlsVersion, if_missing: FailStatus) -> TlsVersionCheck {
         TlsVersionCheck {
             version,
             if_missing,
@@ -105,10 +89,10 @@ mod tests {
     fn parameters_are_typed_when_the_profile_loads() {
         let parse = |text: &str| toml::from_str::<TlsVersionCheck>(text);
         let ok = parse("version = \"1.3\"\nif_missing = \"warn\"").unwrap();
-        assert_eq!(ok, check(TlsVersion::Tls13, IfMissing::Warn));
+        assert_eq!(ok, check(TlsVersion::Tls13, FailStatus::Warn));
         assert_eq!(
             parse("version = \"1.2\"").unwrap(),
-            check(TlsVersion::Tls12, IfMissing::Fail)
+            check(TlsVersion::Tls12, FailStatus::Fail)
         );
         assert!(parse("version = \"1.1\"").is_err());
         assert!(parse("version = \"1.3\"\nif_missing = \"pass\"").is_err());
@@ -117,7 +101,7 @@ mod tests {
 
     #[test]
     fn refusal_takes_the_if_missing_status_and_errors_stay_errors() {
-        let c = check(TlsVersion::Tls13, IfMissing::Warn);
+        let c = check(TlsVersion::Tls13, FailStatus::Warn);
         let refused = VersionOutcome::Refused {
             reason: "alert protocol_version".into(),
         };
