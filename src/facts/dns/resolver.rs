@@ -105,17 +105,17 @@ impl Dns {
                 for connection in &mut ns.connections {
                     connection.port = addr.port();
                 }
-                let mut builder = TokioResolver::builder_with_config(
+                TokioResolver::builder_with_config(
                     ResolverConfig::from_name_servers(vec![ns]),
                     TokioRuntimeProvider::default(),
-                );
-                // Asked for a specific server: answer from it, not from /etc/hosts.
-                builder.options_mut().use_hosts_file = ResolveHosts::Never;
-                builder
+                )
             }
             None => TokioResolver::builder_tokio().map_err(|e| DnsError::Setup(e.to_string()))?,
         };
         let options: &mut ResolverOpts = builder.options_mut();
+        // The checks are about public DNS: an /etc/hosts entry (common before a cut-over)
+        // must not make a name "resolve".
+        options.use_hosts_file = ResolveHosts::Never;
         options.timeout = timeout;
         options.attempts = 1;
         options.cache_size = 256;
