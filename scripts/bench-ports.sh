@@ -11,7 +11,7 @@ RUNS=${RUNS:-5}
 NMAP_RUNS=${NMAP_RUNS:-$RUNS}
 
 cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/rampart
+BIN=$(realpath "${CARGO_TARGET_DIR:-target}/release/rampart")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

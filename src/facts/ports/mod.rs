@@ -4,15 +4,14 @@
 
 pub mod limit;
 pub mod list;
+mod probe;
 
 pub use list::PortList;
 
 use std::collections::BTreeMap;
-use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -113,7 +112,7 @@ pub async fn scan(
         }
         let timeout = per_connect_timeout(options);
         tasks.spawn(async move {
-            let state = probe(SocketAddr::new(addr, port), timeout).await;
+            let state = probe::probe(SocketAddr::new(addr, port), timeout).await;
             drop((mine, shared));
             (port, state)
         });
@@ -143,80 +142,5 @@ fn per_connect_timeout(options: &ScanOptions) -> Duration {
             .connect_timeout
             .min(d.saturating_duration_since(Instant::now())),
         None => options.connect_timeout,
-    }
-}
-
-/// Attempts when the local side runs short (descriptors, ephemeral ports, buffers).
-const LOCAL_RETRIES: u32 = 3;
-
-async fn probe(target: SocketAddr, timeout: Duration) -> PortState {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match tokio::time::timeout(timeout, TcpStream::connect(target)).await {
-            Err(_) => return PortState::Filtered,
-            Ok(Ok(stream)) => {
-                // Connecting to a port in our own ephemeral range can pick that very port as
-                // the source and "connect" to itself (TCP simultaneous open): nobody listens.
-                if stream.local_addr().ok() == Some(target) {
-                    return PortState::Closed;
-                }
-                // Reset rather than FIN: no TIME_WAIT left behind per open port.
-                let _ = stream.set_zero_linger();
-                return PortState::Open;
-            }
-            Ok(Err(e)) => match classify(&e) {
-                Outcome::State(state) => return state,
-                Outcome::LocalShortage if attempt < LOCAL_RETRIES => {
-                    tokio::time::sleep(Duration::from_millis(10 * u64::from(attempt))).await;
-                }
-                Outcome::LocalShortage => return PortState::Failed(e.to_string()),
-            },
-        }
-    }
-}
-
-enum Outcome {
-    State(PortState),
-    LocalShortage,
-}
-
-fn classify(e: &io::Error) -> Outcome {
-    if e.kind() == io::ErrorKind::ConnectionRefused {
-        return Outcome::State(PortState::Closed);
-    }
-    match e.raw_os_error() {
-        // ICMP host unreachable / administratively prohibited: a firewall answered for the port.
-        Some(libc::EHOSTUNREACH) => Outcome::State(PortState::Filtered),
-        Some(libc::EMFILE | libc::ENFILE | libc::EADDRNOTAVAIL | libc::ENOBUFS | libc::EAGAIN) => {
-            Outcome::LocalShortage
-        }
-        _ => Outcome::State(PortState::Failed(e.to_string())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refused_is_closed_and_shortages_are_retried() {
-        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
-        assert!(matches!(
-            classify(&refused),
-            Outcome::State(PortState::Closed)
-        ));
-        let unreachable = io::Error::from_raw_os_error(libc::EHOSTUNREACH);
-        assert!(matches!(
-            classify(&unreachable),
-            Outcome::State(PortState::Filtered)
-        ));
-        let emfile = io::Error::from_raw_os_error(libc::EMFILE);
-        assert!(matches!(classify(&emfile), Outcome::LocalShortage));
-        let no_route = io::Error::from_raw_os_error(libc::ENETUNREACH);
-        assert!(matches!(
-            classify(&no_route),
-            Outcome::State(PortState::Failed(_))
-        ));
     }
 }
