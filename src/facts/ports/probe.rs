@@ -40,11 +40,7 @@ enum Started {
 /// Opens a non-blocking socket and starts the connect; settles the port if the answer is
 /// already there.
 fn start(target: SocketAddr) -> io::Result<Started> {
-    let socket = Socket::new(
-        Domain::for_address(target),
-        Type::STREAM.nonblocking(),
-        Some(Protocol::TCP),
-    )?;
+    let socket = nonblocking_socket(Domain::for_address(target))?;
     match socket.connect(&SockAddr::from(target)) {
         Ok(()) => return Ok(Started::Settled(opened(&socket, target))),
         Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
@@ -57,6 +53,20 @@ fn start(target: SocketAddr) -> io::Result<Started> {
         return Ok(Started::Settled(opened(&socket, target)));
     }
     Ok(Started::Pending(socket.into()))
+}
+
+/// One `socket()` call with `SOCK_NONBLOCK` where the flag exists, else `socket()` + `fcntl`.
+fn nonblocking_socket(domain: Domain) -> io::Result<Socket> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    {
+        Socket::new(domain, Type::STREAM.nonblocking(), Some(Protocol::TCP))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    {
+        let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        Ok(socket)
+    }
 }
 
 /// Waits for a pending connect to finish, at most `timeout`.
