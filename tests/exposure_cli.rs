@@ -98,6 +98,39 @@ fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
 }
 
 #[test]
+fn without_host_the_url_hosts_addresses_are_scanned() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "name = \"e2e\"\ntitle = \"e2e\"\nextends = \"baseline\"\n\n[[check]]\n\
+             id = \"exposure.ports\"\ntitle = \"internal port\"\nkind = \"exposure.ports\"\n\
+             forbidden = [{port}]\nseverity = \"critical\"\nremediation = \"close it\"\n"
+        ),
+    )
+    .unwrap();
+    let hosts = host::hardened();
+    // localhost resolves (through /etc/hosts) to 127.0.0.1 at least.
+    let (report, code) = audit_host(
+        ["--profile-file", s(&profile)],
+        dir.path(),
+        hosts.path(),
+        &["--url", "https://localhost", "--only", "exposure"],
+    );
+    let subject = format!("127.0.0.1:{port}");
+    assert_eq!(
+        status_of(&report, "exposure.ports", &subject),
+        "fail",
+        "{}",
+        summary(&report)
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn ports_widens_the_scan_and_unexpected_open_ports_warn_on_ipv6_too() {
     let listener = TcpListener::bind("[::1]:0").unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -38,14 +38,15 @@ impl std::error::Error for ScanError {}
 
 #[derive(Default)]
 pub struct ExposureFacts {
-    scan: OnceCell<Result<PortScan, ScanError>>,
+    /// One scan per audited address (`--host`, or each address of the URL's host).
+    scan: OnceCell<Result<Vec<PortScan>, ScanError>>,
     /// TCP only, and TCP with UDP.
     listeners: [OnceLock<Result<Listeners, ListenersError>>; 2],
     ufw: OnceLock<Result<UfwState, HostFileError>>,
 }
 
 impl ExposureFacts {
-    /// Scans `wanted` plus `--ports` on the audited address, once: the engine asks with the
+    /// Scans `wanted` plus `--ports` on each audited address, once: the engine asks with the
     /// union of every check's ports before judging.
     pub async fn scan(
         &self,
@@ -53,41 +54,55 @@ impl ExposureFacts {
         tls: &TlsFacts,
         net: &NetRuntime,
         wanted: &PortList,
-    ) -> &Result<PortScan, ScanError> {
+    ) -> &Result<Vec<PortScan>, ScanError> {
         self.scan
             .get_or_init(|| async {
-                let addr = scan_address(target, tls, net).await?;
+                let addrs = scan_addresses(target, tls, net).await?;
                 let mut ports = target.extra_ports.clone();
                 ports.extend(wanted.iter());
                 let options = ScanOptions {
                     connect_timeout: target.timeout,
                     deadline: Some(tokio::time::Instant::from_std(net.deadline())),
-                    max_in_flight: ports::DEFAULT_IN_FLIGHT,
+                    max_in_flight: net.max_sockets(),
                 };
-                Ok(ports::scan(addr, &ports, &options, &net.socket_limit()).await)
+                let mut scans = Vec::with_capacity(addrs.len());
+                // One address after the other: each scan already fills the socket limit.
+                for addr in addrs {
+                    scans.push(ports::scan(addr, &ports, &options, &net.socket_limit()).await);
+                }
+                Ok(scans)
             })
             .await
     }
 }
 
-/// `--host`, else the URL's address (after `--resolve`), resolved the way TLS facts do.
-async fn scan_address(
+/// `--host`, else the URL's addresses (the `--resolve` one, or every address its name
+/// resolves to, IPv4 and IPv6: a service can be exposed on one family only), resolved the way
+/// TLS facts do.
+async fn scan_addresses(
     target: &Target,
     tls: &TlsFacts,
     net: &NetRuntime,
-) -> Result<IpAddr, ScanError> {
+) -> Result<Vec<IpAddr>, ScanError> {
     if let Some(host) = target.host {
-        return Ok(host);
+        return Ok(vec![host]);
     }
     if target.url.is_none() {
         return Err(ScanError::NoAddress);
     }
     match tls.endpoint(target, net).await {
-        Ok(endpoint) => endpoint
-            .addrs
-            .first()
-            .map(|a| a.ip())
-            .ok_or_else(|| ScanError::Resolve("no addresses".into())),
+        Ok(endpoint) => {
+            let mut addrs: Vec<IpAddr> = Vec::new();
+            for ip in endpoint.addrs.iter().map(|a| a.ip()) {
+                if !addrs.contains(&ip) {
+                    addrs.push(ip);
+                }
+            }
+            if addrs.is_empty() {
+                return Err(ScanError::Resolve("no addresses".into()));
+            }
+            Ok(addrs)
+        }
         Err(e) => Err(ScanError::Resolve(e.to_string())),
     }
 }
@@ -101,8 +116,9 @@ pub struct ExposureView<'a> {
 }
 
 impl<'a> ExposureView<'a> {
-    /// The port scan, with at least `wanted` when it had not been gathered yet.
-    pub fn ports(&self, wanted: &PortList) -> Result<&'a PortScan, Unavailable> {
+    /// The port scans (one per audited address), with at least `wanted` when they had not
+    /// been gathered yet.
+    pub fn ports(&self, wanted: &PortList) -> Result<&'a [PortScan], Unavailable> {
         if self.target.host.is_none() && self.target.url.is_none() {
             return Err(Unavailable::skip(
                 "live host",
@@ -119,7 +135,7 @@ impl<'a> ExposureView<'a> {
             .or_else(|| self.target.url.as_ref().map(|u| u.host.clone()))
             .unwrap_or_default();
         match gathered {
-            Ok(Ok(scan)) => Ok(scan),
+            Ok(Ok(scans)) => Ok(scans),
             Ok(Err(e)) => Err(Unavailable::error(
                 subject,
                 format!("cannot scan ports: {e}"),

@@ -120,6 +120,11 @@ impl NetRuntime {
         Arc::clone(&self.sockets)
     }
 
+    /// The global socket limit's size (`--max-sockets`).
+    pub fn max_sockets(&self) -> usize {
+        self.max_sockets
+    }
+
     pub fn deadline(&self) -> Instant {
         self.deadline
     }

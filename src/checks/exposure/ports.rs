@@ -50,8 +50,11 @@ impl Kind for ExposurePorts {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let scan = facts.exposure().ports(&self.ports())?;
-        Ok(self.judge_scan(scan))
+        let scans = facts.exposure().ports(&self.ports())?;
+        Ok(scans
+            .iter()
+            .flat_map(|scan| self.judge_scan(scan))
+            .collect())
     }
 }
 

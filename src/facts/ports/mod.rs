@@ -74,11 +74,6 @@ pub struct ScanOptions {
     pub max_in_flight: usize,
 }
 
-/// Connects in flight when the caller does not say: enough to sweep all 65535 ports of a
-/// loopback address in about a second, few enough not to look like a flood to a remote host's
-/// connection tracking.
-pub const DEFAULT_IN_FLIGHT: usize = 1024;
-
 /// Scans `ports` of `addr`. `sockets` is the audit-wide socket limit: every connect holds one
 /// of its permits, so this scan shares descriptors fairly with the other network facts.
 pub async fn scan(
