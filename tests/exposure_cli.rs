@@ -220,6 +220,12 @@ fn wildcard_listener_and_docker_bypass_from_a_fixture_host() {
         status_of(&report, "exposure.firewall", "ufw: 22/tcp"),
         "pass"
     );
+    let ssh = findings(&report, "exposure.firewall")
+        .into_iter()
+        .find(|f| f["subject"] == "ufw: 22/tcp")
+        .unwrap();
+    assert_eq!(ssh["location"]["file"], "/etc/ufw/user.rules");
+    assert_eq!(ssh["location"]["line"], 5, "the limit rule's tuple line");
 }
 
 #[test]

@@ -49,8 +49,9 @@ pub struct Rule {
     pub inbound: bool,
     /// `ufw route` rules filter forwarded traffic, not traffic to the host.
     pub routed: bool,
-    /// The rules file and the tuple line as written.
+    /// The rules file, the 1-based line of the tuple, and the tuple as written.
     pub file: String,
+    pub line: usize,
     pub raw: String,
 }
 
@@ -197,7 +198,7 @@ pub fn gather(root: &HostRoot) -> Result<UfwState, HostFileError> {
             continue;
         };
         config.files.push(file.to_string());
-        for line in text.lines().map(str::trim) {
+        for (index, line) in text.lines().map(str::trim).enumerate() {
             let Some(tuple) = line.strip_prefix("### tuple ###") else {
                 continue;
             };
@@ -205,7 +206,10 @@ pub fn gather(root: &HostRoot) -> Result<UfwState, HostFileError> {
                 break;
             }
             match parse_tuple(tuple, file) {
-                Some(rule) => config.rules.push(rule),
+                Some(rule) => config.rules.push(Rule {
+                    line: index + 1,
+                    ..rule
+                }),
                 None => config.unparsed.push(format!("{file}: {line}")),
             }
         }
@@ -255,6 +259,7 @@ fn parse_tuple(tuple: &str, file: &str) -> Option<Rule> {
         inbound: direction == "in" || direction.starts_with("in_"),
         routed,
         file: file.to_string(),
+        line: 0,
         raw: format!("### tuple ###{tuple}"),
     })
 }

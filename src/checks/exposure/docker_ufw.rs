@@ -243,6 +243,7 @@ mod tests {
                     inbound: true,
                     routed: false,
                     file: "/etc/ufw/user.rules".into(),
+                    line: 1,
                     raw: String::new(),
                 })
                 .collect(),

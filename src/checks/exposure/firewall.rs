@@ -6,10 +6,11 @@
 use super::services::{port_label, ports_label};
 use super::validate_ports;
 use crate::checks::{Judgement, Kind};
-use crate::facts::ufw::{Action, UfwConfig, UfwState, Verdict};
+use crate::facts::ufw::{Action, Rule, UfwConfig, UfwState, Verdict};
 use crate::facts::Facts;
-use crate::finding::{Category, Observation};
+use crate::finding::{Category, Location, Observation};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +106,7 @@ impl ExposureFirewall {
                 Observation::pass(subject, format!("{label} is allowed with rate limiting"))
                     .expected(expected)
                     .actual(rule.describe())
+                    .at(at_rule(rule))
             }
             Verdict::Allowed(rule) => Observation::warn(
                 subject,
@@ -114,19 +116,22 @@ impl ExposureFirewall {
                 ),
             )
             .expected(expected)
-            .actual(rule.describe()),
+            .actual(rule.describe())
+            .at(at_rule(rule)),
             Verdict::AllowedFrom(rules) => Observation::pass(
                 subject,
                 format!("{label} is allowed from {} only", sources(&rules)),
             )
             .expected(expected)
-            .actual(rules[0].describe()),
+            .actual(rules[0].describe())
+            .at(at_rule(rules[0])),
             Verdict::Denied(rule) => Observation::fail(
                 subject,
                 format!("ufw denies {label}: with ufw enabled the operator is locked out"),
             )
             .expected(expected)
-            .actual(rule.describe()),
+            .actual(rule.describe())
+            .at(at_rule(rule)),
             Verdict::Default if config.default_accepts() => Observation::warn(
                 subject,
                 format!(
@@ -161,7 +166,8 @@ impl ExposureFirewall {
                         format!("ufw allows {label} from anywhere ({})", rule.raw.trim()),
                     )
                     .expected("no allow rule")
-                    .actual(rule.describe()),
+                    .actual(rule.describe())
+                    .at(at_rule(rule)),
                 ),
                 Verdict::AllowedFrom(rules) => out.push(
                     Observation::warn(
@@ -169,7 +175,8 @@ impl ExposureFirewall {
                         format!("ufw allows {label} from {}", sources(&rules)),
                     )
                     .expected("no allow rule")
-                    .actual(rules[0].describe()),
+                    .actual(rules[0].describe())
+                    .at(at_rule(rules[0])),
                 ),
                 Verdict::Default if config.default_accepts() => out.push(
                     Observation::fail(
@@ -216,7 +223,8 @@ impl ExposureFirewall {
                         ),
                     )
                     .expected("rules for single ports")
-                    .actual(rule.describe()),
+                    .actual(rule.describe())
+                    .at(at_rule(rule)),
                 );
                 continue;
             };
@@ -243,7 +251,8 @@ impl ExposureFirewall {
                         ),
                     )
                     .expected(format!("only {}", ports_label(&self.public_ports(), 20)))
-                    .actual(rule.describe()),
+                    .actual(rule.describe())
+                    .at(at_rule(rule)),
                 );
             }
         }
@@ -281,8 +290,14 @@ impl ExposureFirewall {
     }
 }
 
+/// The rules file and line of a ufw tuple, as on the host.
+fn at_rule(rule: &Rule) -> Location {
+    Location::file(Path::new(&rule.file), Some(rule.line))
+}
+
 fn enabled(config: &UfwConfig) -> Observation {
-    match config.enabled {
+    let at = Location::file(Path::new("/etc/ufw/ufw.conf"), None);
+    let obs = match config.enabled {
         Some(true) => {
             Observation::pass(SUBJECT, "ufw is enabled (ENABLED=yes in /etc/ufw/ufw.conf)")
                 .expected("enabled")
@@ -300,12 +315,14 @@ fn enabled(config: &UfwConfig) -> Observation {
         )
         .expected("enabled")
         .actual("not set"),
-    }
+    };
+    obs.at(at)
 }
 
 fn default_policy(config: &UfwConfig) -> Observation {
     let subject = format!("{SUBJECT}: default incoming");
-    match config.default_input.as_deref() {
+    let at = Location::file(Path::new("/etc/default/ufw"), None);
+    let obs = match config.default_input.as_deref() {
         Some(p) if p.eq_ignore_ascii_case("DROP") || p.eq_ignore_ascii_case("REJECT") => {
             Observation::pass(
                 subject,
@@ -326,7 +343,8 @@ fn default_policy(config: &UfwConfig) -> Observation {
         )
         .expected("DROP or REJECT")
         .actual("not set"),
-    }
+    };
+    obs.at(at)
 }
 
 fn sources(rules: &[&crate::facts::ufw::Rule]) -> String {
@@ -350,6 +368,7 @@ mod tests {
             inbound: true,
             routed: false,
             file: "/etc/ufw/user.rules".into(),
+            line: 1,
             raw: format!("### tuple ### {} tcp {port:?}", action.as_str()),
         }
     }
