@@ -198,23 +198,35 @@ pub fn gather(root: &HostRoot) -> Result<UfwState, HostFileError> {
             continue;
         };
         config.files.push(file.to_string());
-        for (index, line) in text.lines().map(str::trim).enumerate() {
-            let Some(tuple) = line.strip_prefix("### tuple ###") else {
-                continue;
-            };
-            if config.rules.len() + config.unparsed.len() >= MAX_RULES {
-                break;
-            }
-            match parse_tuple(tuple, file) {
-                Some(rule) => config.rules.push(Rule {
-                    line: index + 1,
-                    ..rule
-                }),
-                None => config.unparsed.push(format!("{file}: {line}")),
-            }
-        }
+        let room = MAX_RULES.saturating_sub(config.rules.len() + config.unparsed.len());
+        let (rules, unparsed) = parse_rules(&text, file, room);
+        config.rules.extend(rules);
+        config.unparsed.extend(unparsed);
     }
     Ok(UfwState::Configured(config))
+}
+
+/// The rule tuples of one rules file, at most `max` of them; tuple lines that cannot be
+/// understood come back as `file: line` so the judge can say what it did not judge.
+pub fn parse_rules(text: &str, file: &str, max: usize) -> (Vec<Rule>, Vec<String>) {
+    let mut rules = Vec::new();
+    let mut unparsed = Vec::new();
+    for (index, line) in text.lines().map(str::trim).enumerate() {
+        let Some(tuple) = line.strip_prefix("### tuple ###") else {
+            continue;
+        };
+        if rules.len() + unparsed.len() >= max {
+            break;
+        }
+        match parse_tuple(tuple, file) {
+            Some(rule) => rules.push(Rule {
+                line: index + 1,
+                ..rule
+            }),
+            None => unparsed.push(format!("{file}: {line}")),
+        }
+    }
+    (rules, unparsed)
 }
 
 /// The last `KEY=value` assignment in a shell-style file, quotes removed.

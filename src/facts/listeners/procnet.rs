@@ -77,6 +77,10 @@ fn parse_line(line: &str, protocol: Protocol) -> Result<Option<Socket>, ()> {
 /// `0100007F:1F90` or a 32-digit IPv6 address, then the port in big-endian hex.
 fn endpoint(text: &str) -> Result<(IpAddr, u16), ()> {
     let (addr_hex, port_hex) = text.split_once(':').ok_or(())?;
+    // Byte slicing below: only ASCII can be cut at any byte.
+    if !addr_hex.is_ascii() {
+        return Err(());
+    }
     let port = u16::from_str_radix(port_hex, 16).map_err(|_| ())?;
     let addr = match addr_hex.len() {
         8 => IpAddr::V4(Ipv4Addr::from(word(addr_hex)?)),
@@ -162,6 +166,15 @@ mod tests {
         assert_eq!(sockets.len(), 1);
         assert_eq!(sockets[0].port, 5353);
         assert_eq!(sockets[0].protocol, Protocol::Udp);
+    }
+
+    #[test]
+    fn multibyte_text_in_an_address_is_unreadable_not_a_panic() {
+        // 32 bytes whose 8th byte falls inside a character.
+        let addr = format!("a{}b", "é".repeat(15));
+        let line = format!("   0: {addr}:0050 00000000:0000 0A 0 0 0 0 0 99");
+        let text = format!("header\n{line}\n");
+        assert_eq!(parse(&text, Protocol::Tcp, 10), (vec![], 1));
     }
 
     #[test]
