@@ -9,9 +9,10 @@ use rampart::checks::exposure::firewall::ExposureFirewall;
 use rampart::checks::exposure::listeners::ExposureListeners;
 use rampart::facts::compose::model::{ComposeProject, PublishedPort, Service};
 use rampart::facts::host_root::HostRoot;
-use rampart::facts::listeners::{self, BindScope, ListenersError};
+use rampart::facts::listeners::{self, ListenersError};
 use rampart::facts::ufw::{self, UfwState};
 use rampart::finding::Status;
+use rampart::ip::Reach;
 use std::net::TcpListener;
 use std::path::PathBuf;
 
@@ -99,7 +100,7 @@ fn live_proc_shows_the_socket_this_test_binds_with_its_process() {
             .unwrap_or_else(|| panic!("port {port} not among {} listeners", facts.sockets.len()))
     };
     let l = mine(lp);
-    assert_eq!(l.scope(), BindScope::Loopback);
+    assert_eq!(l.scope(), Reach::Loopback);
     let process = l
         .process
         .as_ref()
@@ -112,7 +113,7 @@ fn live_proc_shows_the_socket_this_test_binds_with_its_process() {
         "{} vs {exe_name}",
         process.name
     );
-    assert_eq!(mine(wp).scope(), BindScope::Wildcard);
+    assert_eq!(mine(wp).scope(), Reach::AllInterfaces);
 
     let check = ExposureListeners {
         loopback_only: vec![lp, wp],

@@ -5,9 +5,10 @@
 use super::services::port_label;
 use super::validate_ports;
 use crate::checks::{Judgement, Kind};
-use crate::facts::listeners::{BindScope, Listener, Listeners, Protocol};
+use crate::facts::listeners::{Listener, Listeners, Protocol};
 use crate::facts::Facts;
 use crate::finding::{Category, Location, Observation};
+use crate::ip::Reach;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +77,7 @@ impl ExposureListeners {
         }
         let exposed: Vec<&&Listener> = on_port
             .iter()
-            .filter(|l| l.scope() != BindScope::Loopback)
+            .filter(|l| l.scope() != Reach::Loopback)
             .collect();
         if exposed.is_empty() {
             let who: Vec<String> = on_port.iter().map(|l| owner(facts, l)).collect();
@@ -99,7 +100,7 @@ impl ExposureListeners {
                 let mut message = format!(
                     "{label} is loopback-only but listens on {} ({}), held by {}",
                     l.endpoint(),
-                    l.scope().as_str(),
+                    where_bound(l.scope()),
                     owner(facts, l)
                 );
                 if l.process.as_ref().is_some_and(|p| p.name == "docker-proxy") {
@@ -107,7 +108,7 @@ impl ExposureListeners {
                         .push_str("; Docker publishes it: bind the compose mapping to 127.0.0.1");
                 }
                 let obs = match l.scope() {
-                    BindScope::Private => Observation::warn(l.endpoint(), message),
+                    Reach::Private => Observation::warn(l.endpoint(), message),
                     _ => Observation::fail(l.endpoint(), message),
                 };
                 obs.expected("127.0.0.1 or ::1")
@@ -115,6 +116,15 @@ impl ExposureListeners {
                     .at(Location::endpoint(&l.addr.to_string(), l.port))
             })
             .collect()
+    }
+}
+
+fn where_bound(reach: Reach) -> &'static str {
+    match reach {
+        Reach::Loopback => "loopback",
+        Reach::AllInterfaces => "all interfaces",
+        Reach::Private => "a private address",
+        Reach::Public => "a public address",
     }
 }
 

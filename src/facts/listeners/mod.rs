@@ -8,54 +8,10 @@ pub use owners::Process;
 pub use procnet::Protocol;
 
 use crate::facts::host_root::{HostFileError, HostRoot};
+use crate::ip::Reach;
 use std::collections::HashSet;
 use std::fmt;
 use std::net::IpAddr;
-
-/// Where a socket accepts connections from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BindScope {
-    /// 127.0.0.0/8 or ::1: this host only.
-    Loopback,
-    /// 0.0.0.0 or `::`: every interface.
-    Wildcard,
-    /// One private, link-local or unique-local address (LAN, VPN).
-    Private,
-    /// One public address.
-    Public,
-}
-
-impl BindScope {
-    pub fn of(addr: IpAddr) -> BindScope {
-        if addr.is_unspecified() {
-            return BindScope::Wildcard;
-        }
-        if addr.is_loopback() {
-            return BindScope::Loopback;
-        }
-        let private = match addr {
-            IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
-            IpAddr::V6(v6) => {
-                let first = v6.segments()[0];
-                (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
-            }
-        };
-        if private {
-            BindScope::Private
-        } else {
-            BindScope::Public
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BindScope::Loopback => "loopback",
-            BindScope::Wildcard => "all interfaces",
-            BindScope::Private => "a private address",
-            BindScope::Public => "a public address",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listener {
@@ -68,8 +24,9 @@ pub struct Listener {
 }
 
 impl Listener {
-    pub fn scope(&self) -> BindScope {
-        BindScope::of(self.addr)
+    /// Where the socket accepts connections from (loopback, all interfaces, ...).
+    pub fn scope(&self) -> Reach {
+        crate::ip::reach(self.addr)
     }
 
     /// `0.0.0.0:5432/tcp`, `[::1]:6379/tcp`.
@@ -185,14 +142,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classifies_bind_addresses() {
-        let scope = |s: &str| BindScope::of(s.parse().unwrap());
-        assert_eq!(scope("127.0.0.53"), BindScope::Loopback);
-        assert_eq!(scope("::1"), BindScope::Loopback);
-        assert_eq!(scope("0.0.0.0"), BindScope::Wildcard);
-        assert_eq!(scope("::"), BindScope::Wildcard);
-        assert_eq!(scope("10.8.0.1"), BindScope::Private);
-        assert_eq!(scope("fd00::1"), BindScope::Private);
-        assert_eq!(scope("203.0.113.7"), BindScope::Public);
+    fn a_mapped_ipv4_listener_is_classified_as_ipv4() {
+        let listener = |addr: &str| Listener {
+            protocol: Protocol::Tcp,
+            addr: addr.parse().unwrap(),
+            port: 5432,
+            inode: 1,
+            process: None,
+        };
+        assert_eq!(listener("::ffff:127.0.0.1").scope(), Reach::Loopback);
+        assert_eq!(listener("::").scope(), Reach::AllInterfaces);
+        assert_eq!(listener("10.8.0.1").scope(), Reach::Private);
+        assert_eq!(listener("203.0.113.7").endpoint(), "203.0.113.7:5432/tcp");
+        assert_eq!(listener("::1").endpoint(), "[::1]:5432/tcp");
     }
 }
