@@ -42,21 +42,28 @@ fn audit_host(profile: [&str; 2], root: &Path, host_root: &Path, extra: &[&str])
     audit(&args)
 }
 
+/// A profile extending baseline whose `exposure.ports` forbids `port`.
+fn forbidding(dir: &Path, port: u16) -> std::path::PathBuf {
+    let profile = dir.join("p.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "name = \"e2e\"\ntitle = \"e2e\"\nextends = \"baseline\"\n\n[[check]]\n\
+             id = \"exposure.ports\"\ntitle = \"internal port\"\nkind = \"exposure.ports\"\n\
+             forbidden = [{port}]\nallowed = [443]\nseverity = \"critical\"\n\
+             remediation = \"close it\"\n"
+        ),
+    )
+    .unwrap();
+    profile
+}
+
 #[test]
 fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
     let listener = TcpListener::bind("127.0.0.2:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("p.toml");
-    std::fs::write(
-        &profile,
-        format!(
-            "name = \"e2e\"\ntitle = \"e2e\"\nextends = \"baseline\"\n\n[[check]]\nid = \"exposure.ports\"\n\
-             title = \"internal port\"\nkind = \"exposure.ports\"\nforbidden = [{port}]\n\
-             allowed = [443]\nseverity = \"critical\"\nremediation = \"close it\"\n"
-        ),
-    )
-    .unwrap();
+    let profile = forbidding(dir.path(), port);
     let hosts = host::hardened();
     let (report, code) = audit_host(
         ["--profile-file", s(&profile)],
@@ -102,16 +109,7 @@ fn without_host_the_url_hosts_addresses_are_scanned() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("p.toml");
-    std::fs::write(
-        &profile,
-        format!(
-            "name = \"e2e\"\ntitle = \"e2e\"\nextends = \"baseline\"\n\n[[check]]\n\
-             id = \"exposure.ports\"\ntitle = \"internal port\"\nkind = \"exposure.ports\"\n\
-             forbidden = [{port}]\nseverity = \"critical\"\nremediation = \"close it\"\n"
-        ),
-    )
-    .unwrap();
+    let profile = forbidding(dir.path(), port);
     let hosts = host::hardened();
     // localhost resolves (through /etc/hosts) to 127.0.0.1 at least.
     let (report, code) = audit_host(
