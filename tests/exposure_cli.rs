@@ -105,6 +105,59 @@ fn a_forbidden_port_open_on_the_scanned_address_fails_and_gates() {
 }
 
 #[test]
+fn a_port_silent_past_the_deadline_is_an_error_and_the_rest_is_still_reported() {
+    // A listener whose accept queue is full drops SYNs: the connect waits until the deadline.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = rt.enter();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.8:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    let _listener = socket.listen(0).unwrap();
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(200)) {
+            Ok(s) => held.push(s),
+            Err(_) => break,
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let profile = forbidding(dir.path(), addr.port());
+    let hosts = host::hardened();
+    let started = std::time::Instant::now();
+    let (report, code) = audit_host(
+        ["--profile-file", s(&profile)],
+        dir.path(),
+        hosts.path(),
+        &[
+            "--host",
+            "127.0.0.8",
+            "--deadline",
+            "1",
+            "--only",
+            "exposure",
+        ],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    let subject = format!("127.0.0.8:{}", addr.port());
+    assert_eq!(
+        status_of(&report, "exposure.ports", &subject),
+        "error",
+        "{}",
+        summary(&report)
+    );
+    // 443 answered (refused) before the deadline: still judged.
+    assert_eq!(
+        status_of(&report, "exposure.ports", "127.0.0.8:443"),
+        "pass"
+    );
+    assert_eq!(code, 1, "an error gates");
+    drop(held);
+}
+
+#[test]
 fn without_host_the_url_hosts_addresses_are_scanned() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -125,6 +125,46 @@ fn a_listener_that_drops_syns_is_filtered() {
 }
 
 #[test]
+fn a_connect_cut_short_by_the_deadline_is_not_probed_rather_than_filtered() {
+    // Same silent listener; the deadline comes long before the connect timeout. "Filtered"
+    // would let a forbidden port pass on no evidence.
+    let rt = runtime();
+    rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.7:0".parse().unwrap()).unwrap();
+        let addr = socket.local_addr().unwrap();
+        let _listener = socket.listen(0).unwrap();
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(s) => held.push(s),
+                Err(_) => break,
+            }
+        }
+        let opts = ScanOptions {
+            deadline: Some(tokio::time::Instant::now() + Duration::from_millis(300)),
+            ..options(10_000)
+        };
+        let started = std::time::Instant::now();
+        let result = scan(
+            addr.ip(),
+            &PortList::from_ports([addr.port()]),
+            &opts,
+            &Arc::new(Semaphore::new(8)),
+        )
+        .await;
+        assert_eq!(result.state(addr.port()), Some(&PortState::NotProbed));
+        assert!(started.elapsed() < Duration::from_secs(3));
+        let check = ExposurePorts {
+            forbidden: vec![addr.port()],
+            ..ExposurePorts::default()
+        };
+        assert_eq!(check.judge_scan(&result)[0].status, Status::Error);
+        drop(held);
+    });
+}
+
+#[test]
 fn a_wide_range_is_scanned_completely_and_fast() {
     let listener = bind("127.0.0.5");
     let port = port_of(&listener);

@@ -62,7 +62,7 @@ impl ExposureFacts {
                 ports.extend(wanted.iter());
                 let options = ScanOptions {
                     connect_timeout: target.timeout,
-                    deadline: Some(tokio::time::Instant::from_std(net.deadline())),
+                    deadline: Some(tokio::time::Instant::from_std(scan_deadline(net))),
                     max_in_flight: net.max_sockets(),
                 };
                 let mut scans = Vec::with_capacity(addrs.len());
@@ -74,6 +74,15 @@ impl ExposureFacts {
             })
             .await
     }
+}
+
+/// A little before the audit deadline, so that a scan cut short still returns what it found
+/// (the unfinished ports as "not probed") instead of being dropped whole at the deadline.
+fn scan_deadline(net: &NetRuntime) -> std::time::Instant {
+    let deadline = net.deadline();
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    let margin = (left / 10).min(std::time::Duration::from_millis(250));
+    deadline.checked_sub(margin).unwrap_or(deadline)
 }
 
 /// `--host`, else the URL's addresses (the `--resolve` one, or every address its name

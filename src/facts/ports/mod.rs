@@ -105,9 +105,9 @@ pub async fn scan(
                 states.insert(p, state);
             }
         }
-        let timeout = per_connect_timeout(options);
+        let wait = connect_wait(options);
         tasks.spawn(async move {
-            let state = probe::probe(SocketAddr::new(addr, port), timeout).await;
+            let state = probe::probe(SocketAddr::new(addr, port), wait).await;
             drop((mine, shared));
             (port, state)
         });
@@ -131,11 +131,21 @@ pub async fn scan(
     }
 }
 
-fn per_connect_timeout(options: &ScanOptions) -> Duration {
-    match options.deadline {
-        Some(d) => options
-            .connect_timeout
-            .min(d.saturating_duration_since(Instant::now())),
-        None => options.connect_timeout,
+/// How long one connect may wait: `--timeout`, or less when the deadline comes first. A port
+/// silent for the whole timeout is filtered; one cut short by the deadline is only "not
+/// probed", since it might have answered (and a filtered forbidden port would pass).
+fn connect_wait(options: &ScanOptions) -> probe::Wait {
+    let left = options
+        .deadline
+        .map(|d| d.saturating_duration_since(Instant::now()));
+    match left {
+        Some(left) if left < options.connect_timeout => probe::Wait {
+            timeout: left,
+            cut_by_deadline: true,
+        },
+        _ => probe::Wait {
+            timeout: options.connect_timeout,
+            cut_by_deadline: false,
+        },
     }
 }

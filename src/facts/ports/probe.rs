@@ -13,13 +13,20 @@ use tokio::net::TcpStream;
 /// Attempts when the local side runs short (descriptors, ephemeral ports, buffers).
 const LOCAL_RETRIES: u32 = 3;
 
-pub(super) async fn probe(target: SocketAddr, timeout: Duration) -> PortState {
+/// How long a probe waits for an answer, and whether that was shortened by the audit deadline.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wait {
+    pub timeout: Duration,
+    pub cut_by_deadline: bool,
+}
+
+pub(super) async fn probe(target: SocketAddr, wait_for: Wait) -> PortState {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let outcome = match start(target) {
             Ok(Started::Settled(state)) => return state,
-            Ok(Started::Pending(stream)) => wait(stream, target, timeout).await,
+            Ok(Started::Pending(stream)) => wait(stream, target, wait_for).await,
             Err(e) => classify(&e),
         };
         match outcome {
@@ -69,13 +76,14 @@ fn nonblocking_socket(domain: Domain) -> io::Result<Socket> {
     }
 }
 
-/// Waits for a pending connect to finish, at most `timeout`.
-async fn wait(stream: std::net::TcpStream, target: SocketAddr, timeout: Duration) -> Outcome {
+/// Waits for a pending connect to finish, at most `wait_for.timeout`.
+async fn wait(stream: std::net::TcpStream, target: SocketAddr, wait_for: Wait) -> Outcome {
     let stream = match TcpStream::from_std(stream) {
         Ok(s) => s,
         Err(e) => return classify(&e),
     };
-    match tokio::time::timeout(timeout, stream.writable()).await {
+    match tokio::time::timeout(wait_for.timeout, stream.writable()).await {
+        Err(_) if wait_for.cut_by_deadline => Outcome::State(PortState::NotProbed),
         Err(_) => Outcome::State(PortState::Filtered),
         Ok(Err(e)) => classify(&e),
         Ok(Ok(())) => match stream.take_error() {
@@ -151,8 +159,12 @@ mod tests {
     async fn settles_loopback_ports_without_waiting() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let open = listener.local_addr().unwrap();
-        assert_eq!(probe(open, Duration::from_secs(1)).await, PortState::Open);
+        let wait = Wait {
+            timeout: Duration::from_secs(1),
+            cut_by_deadline: false,
+        };
+        assert_eq!(probe(open, wait).await, PortState::Open);
         drop(listener);
-        assert_eq!(probe(open, Duration::from_secs(1)).await, PortState::Closed);
+        assert_eq!(probe(open, wait).await, PortState::Closed);
     }
 }
