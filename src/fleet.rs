@@ -46,6 +46,10 @@ pub struct TargetDecl {
     #[serde(default)]
     pub compose_file: Vec<PathBuf>,
     pub ca_file: Option<PathBuf>,
+    pub host: Option<String>,
+    pub ports: Option<String>,
+    pub host_root: Option<PathBuf>,
+    pub dns_server: Option<String>,
 }
 
 pub fn read(path: &Path) -> Result<Vec<TargetDecl>, String> {
@@ -102,6 +106,18 @@ pub fn args_for(base: &AuditArgs, t: &TargetDecl) -> AuditArgs {
     }
     if t.ca_file.is_some() {
         args.ca_file = t.ca_file.clone();
+    }
+    if t.host.is_some() {
+        args.host = t.host.clone();
+    }
+    if t.ports.is_some() {
+        args.ports = t.ports.clone();
+    }
+    if let Some(dir) = &t.host_root {
+        args.host_root = dir.clone();
+    }
+    if t.dns_server.is_some() {
+        args.dns_server = t.dns_server.clone();
     }
     args.targets = None;
     args

@@ -224,7 +224,9 @@ fn a_tls_fleet_is_audited_per_target_with_certificate_metrics() {
 #[test]
 #[ignore]
 fn fleet_of_200_loopback_targets_wall_time() {
-    let (out, elapsed) = fleet_audit(200, &["--json"]);
+    // TLS and certificate checks only: the baseline profile's host checks (port scans,
+    // listeners, firewall) judge the machine the test runs on, not the fleet.
+    let (out, elapsed) = fleet_audit(200, &["--json", "--only", "tls", "--only", "certificate"]);
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let fleet = out.json();
     assert_eq!(fleet["summary"]["targets"], 200);

@@ -28,7 +28,19 @@ fn audit_json(profile: &str, root: &Path, extra: &[&str]) -> (Value, i32, String
         .map(|f| format!("{f}:{}", reports.path().join(f).display()))
         .collect();
     let root = root.to_str().expect("utf-8 temp path");
-    let mut args = vec!["audit", "--profile", profile, "--root", root, "--json"];
+    // Host checks read a fixture host, not the machine running the tests.
+    let host = common::host::hardened();
+    let host_root = host.path().to_str().expect("utf-8 temp path");
+    let mut args = vec![
+        "audit",
+        "--profile",
+        profile,
+        "--root",
+        root,
+        "--host-root",
+        host_root,
+        "--json",
+    ];
     for spec in &specs {
         args.extend(["--report", spec.as_str()]);
     }
