@@ -740,3 +740,31 @@ fn report_arguments_are_checked_before_the_audit() {
     let nowhere = fx.audit(&["--report", "sarif:/nonexistent-rampart-dir/r.sarif"]);
     assert_eq!(nowhere.code, 2, "{}", nowhere.stderr);
 }
+
+#[test]
+fn forged_names_cannot_break_any_format() {
+    let fx = Fixture::new("TOKEN=x\n", 0o600);
+    // An env file reached through a name with a newline, escape codes and a bidi override.
+    let forged = fx
+        .dir
+        .path()
+        .join("x\n| ✔ pass | <b>forged<b>\u{1b}[32m\u{202e}");
+    std::fs::rename(fx.dir.path().join(".env"), &forged).expect("rename");
+    std::os::unix::fs::symlink(&forged, fx.dir.path().join(".env")).expect("symlink");
+    let out = |format: &str| fx.audit(&["--format", format]).stdout;
+    let md = out("markdown");
+    assert!(!md.contains('\u{1b}') && !md.contains('\u{202e}'), "{md}");
+    assert!(!md.contains("<b>"), "{md}");
+    assert!(!md.lines().any(|l| l.starts_with("| ✔ pass")), "{md}");
+    let junit = out("junit");
+    roxmltree::Document::parse(&junit).expect("JUnit still parses");
+    assert!(!junit.contains('\u{1b}'));
+    let sarif: Value = serde_json::from_str(&out("sarif")).expect("SARIF still parses");
+    assert!(sarif["runs"][0]["results"].is_array());
+    let prom = out("prometheus");
+    assert!(
+        prom.lines()
+            .all(|l| l.starts_with('#') || l.starts_with("rampart_")),
+        "{prom}"
+    );
+}
