@@ -768,3 +768,71 @@ fn forged_names_cannot_break_any_format() {
         "{prom}"
     );
 }
+
+/// A TCP server that accepts and never answers, so the audit waits out its timeout.
+fn silent_server() -> (std::net::TcpListener, u16) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    (l, port)
+}
+
+/// Runs the binary on a pseudo-terminal with `script` (util-linux) and returns what the
+/// terminal showed (stdout goes to /dev/null, so this is stderr).
+fn on_terminal(args: &[String]) -> String {
+    let log = TempDir::new().expect("tempdir");
+    let transcript = log.path().join("t");
+    let command = std::iter::once(env!("CARGO_BIN_EXE_rampart").to_string())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ")
+        + " > /dev/null";
+    let status = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(&transcript)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("`script` (util-linux) is needed for this test");
+    assert!(status.code().is_some());
+    String::from_utf8_lossy(&std::fs::read(&transcript).expect("transcript")).into_owned()
+}
+
+#[test]
+fn a_progress_line_shows_on_a_terminal_for_a_slow_run_only() {
+    let fx = Fixture::new("TOKEN=x\n", 0o600);
+    let (_server, port) = silent_server();
+    let base: Vec<String> = [
+        "audit",
+        "--profile-file",
+        &fx.path("p.toml"),
+        "--root",
+        &fx.path(""),
+        "--url",
+        &format!("https://127.0.0.1:{port}"),
+        "--timeout",
+        "1",
+        "--only",
+        "tls",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let shown = on_terminal(&base);
+    assert!(shown.contains("auditing t"), "{shown}");
+    let quiet = on_terminal(&[base.clone(), vec!["--quiet".into()]].concat());
+    assert!(!quiet.contains("auditing"), "{quiet}");
+    let fast = on_terminal(&[
+        "audit".into(),
+        "--profile-file".into(),
+        fx.path("p.toml"),
+        "--root".into(),
+        fx.path(""),
+    ]);
+    assert!(
+        !fast.contains("auditing"),
+        "a quick run shows no progress: {fast}"
+    );
+    let rest: Vec<&str> = base[5..].iter().map(String::as_str).collect();
+    let piped = fx.audit(&rest);
+    assert!(!piped.stderr.contains("auditing"), "{}", piped.stderr);
+}
