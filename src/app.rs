@@ -517,6 +517,8 @@ fn show_profile(p: &Profile) -> Result<String, String> {
         env_file: &'a [profile::schema::EnvFileDecl],
         compose_file: &'a [profile::schema::ComposeFileDecl],
         check: &'a [profile::schema::CheckDef],
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        waiver: Vec<waiver::WaiverDecl>,
     }
     let body = toml::to_string(&Shown {
         name: &p.name,
@@ -525,6 +527,7 @@ fn show_profile(p: &Profile) -> Result<String, String> {
         env_file: &p.env_file,
         compose_file: &p.compose_file,
         check: &p.check,
+        waiver: p.waiver.iter().map(waiver::Waiver::declaration).collect(),
     })
     .map_err(|e| format!("cannot render profile {}: {e}", p.name))?;
     Ok(format!(

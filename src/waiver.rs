@@ -112,6 +112,18 @@ impl WaiverDecl {
     }
 }
 
+impl Waiver {
+    /// As a profile writes it (for `profiles show`).
+    pub fn declaration(&self) -> WaiverDecl {
+        WaiverDecl {
+            id: self.id.clone(),
+            subject: self.subject.clone(),
+            reason: self.reason.clone(),
+            expires: self.expires.map(|d| toml::Value::String(format_date(d))),
+        }
+    }
+}
+
 /// `YYYY-MM-DD`.
 fn parse_date(text: &str) -> Option<time::Date> {
     let mut parts = text.trim().splitn(3, '-');
