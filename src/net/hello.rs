@@ -21,19 +21,36 @@ const CONTENT_APPLICATION_DATA: u8 = 23;
 const HANDSHAKE_HELLO_REQUEST: u8 = 0;
 const HANDSHAKE_CLIENT_HELLO: u8 = 1;
 const HANDSHAKE_SERVER_HELLO: u8 = 2;
+const HANDSHAKE_CERTIFICATE: u8 = 11;
+const HANDSHAKE_SERVER_KEY_EXCHANGE: u8 = 12;
+const HANDSHAKE_CERTIFICATE_REQUEST: u8 = 13;
+const HANDSHAKE_SERVER_HELLO_DONE: u8 = 14;
+const HANDSHAKE_CERTIFICATE_STATUS: u8 = 22;
 
 const EXT_SERVER_NAME: u16 = 0;
+const EXT_STATUS_REQUEST: u16 = 5;
 const EXT_SUPPORTED_GROUPS: u16 = 10;
 const EXT_EC_POINT_FORMATS: u16 = 11;
 const EXT_SIGNATURE_ALGORITHMS: u16 = 13;
 const EXT_PADDING: u16 = 21;
 const EXT_SUPPORTED_VERSIONS: u16 = 43;
+const EXT_KEY_SHARE: u16 = 51;
+const EXT_RENEGOTIATION_INFO: u16 = 0xFF01;
+
+/// x25519, the group TLS 1.3 hellos send a key share for.
+pub const GROUP_X25519: u16 = 0x001D;
+
+/// The ServerHello random that marks a TLS 1.3 HelloRetryRequest (RFC 8446 4.1.3).
+const HELLO_RETRY_RANDOM: [u8; 32] = [
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+];
 
 /// Signals secure renegotiation without an extension, which SSL 3.0 hellos cannot carry.
 pub const RENEGOTIATION_INFO_SCSV: u16 = 0x00FF;
 
 /// x25519, secp256r1, secp384r1, secp521r1: what ECDHE servers of every era pick from.
-const GROUPS: [u16; 4] = [0x001D, 0x0017, 0x0018, 0x0019];
+pub const GROUPS: [u16; 4] = [0x001D, 0x0017, 0x0018, 0x0019];
 
 /// Every signature scheme a TLS 1.2 server might sign with, SHA-1 included, so the hello is
 /// never refused for want of a scheme before the server looks at the cipher suites.
@@ -47,6 +64,10 @@ const MAX_RECORD_LEN: usize = 16384 + 2048;
 /// Bounds on what is read while waiting for the ServerHello.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 pub const MAX_RECORDS: usize = 32;
+/// Bounds on a whole TLS 1.2 server flight (ServerHello to ServerHelloDone): certificate
+/// chains of a dozen large certificates fit, anything bigger is not a sane server.
+pub const MAX_FLIGHT_BYTES: usize = 256 * 1024;
+pub const MAX_FLIGHT_RECORDS: usize = 128;
 
 /// "SSL 3.0", "TLS 1.2", ... for a wire version.
 pub fn version_name(version: u16) -> String {
@@ -70,23 +91,41 @@ pub fn sni_name(host: &str) -> Option<&str> {
 }
 
 /// What a probe offers: the version (also the highest one acceptable to us) and the suites.
+/// A `TLS13` hello is sent as real clients do: legacy version 1.2 plus `supported_versions`
+/// and an x25519 key share taken from `extras.key_share`.
 #[derive(Debug, Clone)]
 pub struct ClientHello<'a> {
     pub version: u16,
     pub cipher_suites: &'a [u16],
     /// Sent as SNI unless the hello is SSL 3.0 (which has no extensions).
     pub server_name: Option<&'a str>,
+    pub extras: HelloExtras<'a>,
+}
+
+/// Optional parts of a hello, for probes that need more than the version and suites.
+#[derive(Debug, Clone, Default)]
+pub struct HelloExtras<'a> {
+    /// The groups offered for (EC)DHE; [`GROUPS`] when `None`.
+    pub groups: Option<&'a [u16]>,
+    /// Ask for a stapled OCSP response (`status_request`).
+    pub status_request: bool,
+    /// The x25519 public key for a TLS 1.3 hello.
+    pub key_share: Option<&'a [u8]>,
+    /// Send `renegotiation_info` with this data (empty on a first handshake, the client's
+    /// Finished verify_data when renegotiating) instead of the signalling suite.
+    pub renegotiation_info: Option<&'a [u8]>,
 }
 
 impl ClientHello<'_> {
     /// The complete record to write to the socket.
     pub fn to_record(&self, random: &[u8; 32]) -> Vec<u8> {
         let mut body = Vec::with_capacity(512);
-        put_u16(&mut body, self.version);
+        put_u16(&mut body, self.version.min(TLS12));
         body.extend_from_slice(random);
         body.push(0); // no session id: nothing to resume
         let mut suites: Vec<u16> = self.cipher_suites.to_vec();
-        if !suites.contains(&RENEGOTIATION_INFO_SCSV) {
+        let scsv_wanted = self.extras.renegotiation_info.is_none() && self.version < TLS13;
+        if scsv_wanted && !suites.contains(&RENEGOTIATION_INFO_SCSV) {
             suites.push(RENEGOTIATION_INFO_SCSV);
         }
         put_u16(&mut body, (suites.len() * 2) as u16);
@@ -134,11 +173,31 @@ impl ClientHello<'_> {
             data.extend_from_slice(&list);
             put_extension(&mut ext, EXT_SERVER_NAME, &data);
         }
+        let offered_groups = self.extras.groups.unwrap_or(&GROUPS);
         let mut groups = Vec::new();
-        put_u16(&mut groups, (GROUPS.len() * 2) as u16);
-        GROUPS.iter().for_each(|g| put_u16(&mut groups, *g));
+        put_u16(&mut groups, (offered_groups.len() * 2) as u16);
+        offered_groups.iter().for_each(|g| put_u16(&mut groups, *g));
         put_extension(&mut ext, EXT_SUPPORTED_GROUPS, &groups);
         put_extension(&mut ext, EXT_EC_POINT_FORMATS, &[1, 0]); // uncompressed only
+        if self.extras.status_request {
+            // OCSP, no responder ids, no request extensions.
+            put_extension(&mut ext, EXT_STATUS_REQUEST, &[1, 0, 0, 0, 0]);
+        }
+        if let Some(info) = self.extras.renegotiation_info {
+            let mut data = vec![info.len() as u8];
+            data.extend_from_slice(info);
+            put_extension(&mut ext, EXT_RENEGOTIATION_INFO, &data);
+        }
+        if self.version >= TLS13 {
+            put_extension(&mut ext, EXT_SUPPORTED_VERSIONS, &[2, 0x03, 0x04]);
+            let key = self.extras.key_share.unwrap_or(&[]);
+            let mut share = Vec::new();
+            put_u16(&mut share, (4 + key.len()) as u16);
+            put_u16(&mut share, GROUP_X25519);
+            put_u16(&mut share, key.len() as u16);
+            share.extend_from_slice(key);
+            put_extension(&mut ext, EXT_KEY_SHARE, &share);
+        }
         if self.version >= TLS12 {
             let mut schemes = Vec::new();
             put_u16(&mut schemes, (SIGNATURE_SCHEMES.len() * 2) as u16);
@@ -177,11 +236,19 @@ fn put_extension(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
 }
 
 /// The parts of a ServerHello a probe needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ServerHello {
     /// The negotiated version: `supported_versions` when present, else the legacy field.
     pub version: u16,
     pub cipher_suite: u16,
+    /// `renegotiation_info` came back: the server supports RFC 5746 secure renegotiation.
+    pub secure_renegotiation: bool,
+    /// `status_request` came back: a CertificateStatus (stapled OCSP) message follows.
+    pub stapling_promised: bool,
+    /// A TLS 1.3 HelloRetryRequest: the suite is chosen, the key share was not liked.
+    pub hello_retry: bool,
+    /// The server random (the renegotiation client needs it for its keys).
+    pub random: [u8; 32],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +323,34 @@ pub enum ServerAnswer {
     Invalid(String),
 }
 
-/// Reassembles a server's answer from the bytes read so far, up to the ServerHello.
+/// The rest of a TLS 1.2 (or older) server flight after the ServerHello, all plaintext.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flight {
+    /// DER certificates in the order sent (leaf first); empty when no Certificate came.
+    pub certificates: Vec<Vec<u8>>,
+    /// The stapled OCSP response from a CertificateStatus message.
+    pub ocsp_response: Option<Vec<u8>>,
+    /// The ServerKeyExchange body, for (EC)DHE suites.
+    pub server_key_exchange: Option<Vec<u8>>,
+    /// ServerHelloDone arrived: the flight is complete.
+    pub done: bool,
+    /// Why the flight ended early (alert, closed connection, malformed message), if it did.
+    pub ended_early: Option<String>,
+}
+
+/// Where an [`AnswerReader`] stops.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReadUntil {
+    /// The first ServerHello (or refusal).
+    #[default]
+    ServerHello,
+    /// ServerHelloDone, collecting the Certificate, CertificateStatus and ServerKeyExchange on
+    /// the way; a TLS 1.3 ServerHello ends it at once (the rest is encrypted).
+    ServerHelloDone,
+}
+
+/// Reassembles a server's answer from the bytes read so far, up to the ServerHello (or up to
+/// ServerHelloDone, see [`ReadUntil`]).
 #[derive(Debug, Default)]
 pub struct AnswerReader {
     pending: Vec<u8>,
@@ -265,6 +359,9 @@ pub struct AnswerReader {
     total: usize,
     records: usize,
     warning: Option<Alert>,
+    until: ReadUntil,
+    hello: Option<ServerHello>,
+    flight: Flight,
 }
 
 impl AnswerReader {
@@ -272,14 +369,35 @@ impl AnswerReader {
         Self::default()
     }
 
+    /// A reader that goes on to ServerHelloDone; [`AnswerReader::flight`] has what came.
+    pub fn for_flight() -> Self {
+        AnswerReader {
+            until: ReadUntil::ServerHelloDone,
+            ..Self::default()
+        }
+    }
+
+    /// What followed the ServerHello (empty when reading stopped at the ServerHello).
+    pub fn flight(&self) -> &Flight {
+        &self.flight
+    }
+
+    fn limits(&self) -> (usize, usize) {
+        match self.until {
+            ReadUntil::ServerHello => (MAX_ANSWER_BYTES, MAX_RECORDS),
+            ReadUntil::ServerHelloDone => (MAX_FLIGHT_BYTES, MAX_FLIGHT_RECORDS),
+        }
+    }
+
     /// Takes the next bytes from the socket; returns the answer as soon as it is complete.
     pub fn feed(&mut self, bytes: &[u8]) -> Option<ServerAnswer> {
-        let take = bytes.len().min(MAX_ANSWER_BYTES - self.total);
+        let (max_bytes, max_records) = self.limits();
+        let take = bytes.len().min(max_bytes - self.total);
         self.pending.extend_from_slice(&bytes[..take]);
         self.total += take;
         loop {
             if let Some(problem) = self.header_problem() {
-                return Some(ServerAnswer::Invalid(problem));
+                return Some(self.end(ServerAnswer::Invalid(problem)));
             }
             if self.pending.len() < 5 {
                 break;
@@ -294,27 +412,67 @@ impl AnswerReader {
             if let Some(answer) = self.on_record(content_type, &payload) {
                 return Some(answer);
             }
-            if self.records >= MAX_RECORDS {
-                return Some(ServerAnswer::Invalid(format!(
-                    "no ServerHello within the first {MAX_RECORDS} records"
-                )));
+            if self.records >= max_records {
+                let what = self.awaited();
+                return Some(self.end(ServerAnswer::Invalid(format!(
+                    "no {what} within the first {max_records} records"
+                ))));
             }
         }
-        if self.total >= MAX_ANSWER_BYTES {
-            return Some(ServerAnswer::Invalid(format!(
-                "no ServerHello within the first {} KiB",
-                MAX_ANSWER_BYTES / 1024
-            )));
+        if self.total >= max_bytes {
+            let what = self.awaited();
+            return Some(self.end(ServerAnswer::Invalid(format!(
+                "no {what} within the first {} KiB",
+                max_bytes / 1024
+            ))));
         }
         None
     }
 
     /// The answer when the connection ends before one was complete.
-    pub fn finish(&self, reset: bool) -> ServerAnswer {
+    pub fn finish(&mut self, reset: bool) -> ServerAnswer {
+        let closed = if reset {
+            "connection reset"
+        } else {
+            "connection closed"
+        };
         match self.warning {
-            Some(alert) => ServerAnswer::Alert(alert),
+            Some(alert) => self.end(ServerAnswer::Alert(alert)),
+            None if self.hello.is_some() => self.end(ServerAnswer::Invalid(closed.into())),
             None => ServerAnswer::Closed { reset },
         }
+    }
+
+    /// When time runs out mid-flight: the ServerHello already read, with the flight marked
+    /// as ended early; `None` when no ServerHello came.
+    pub fn give_up(&mut self, why: &str) -> Option<ServerAnswer> {
+        self.hello?;
+        Some(self.end(ServerAnswer::Invalid(why.to_string())))
+    }
+
+    fn awaited(&self) -> &'static str {
+        if self.hello.is_some() {
+            "ServerHelloDone"
+        } else {
+            "ServerHello"
+        }
+    }
+
+    /// Once the ServerHello is in, whatever stops the flight still leaves the server's choice
+    /// standing: the answer is the ServerHello, and the flight says why it ended early.
+    fn end(&mut self, answer: ServerAnswer) -> ServerAnswer {
+        let Some(hello) = self.hello else {
+            return answer;
+        };
+        let why = match answer {
+            ServerAnswer::Alert(a) => a.to_string(),
+            ServerAnswer::Closed { reset: true } => "connection reset".into(),
+            ServerAnswer::Closed { reset: false } => "connection closed".into(),
+            ServerAnswer::Invalid(why) => why,
+            ServerAnswer::Hello(_) => return answer,
+        };
+        self.flight.ended_early = Some(why);
+        ServerAnswer::Hello(hello)
     }
 
     /// Checks the (possibly partial) header of the next record, so that non-TLS bytes are
@@ -358,42 +516,64 @@ impl AnswerReader {
                     self.alert.drain(..2);
                     // A warning (e.g. unrecognized_name) does not end the handshake by itself.
                     if alert.is_fatal() || alert.description == 0 {
-                        return Some(ServerAnswer::Alert(alert));
+                        return Some(self.end(ServerAnswer::Alert(alert)));
                     }
                     self.warning = Some(alert);
                 }
                 None
             }
-            CONTENT_CHANGE_CIPHER_SPEC => Some(ServerAnswer::Invalid(
-                "ChangeCipherSpec before any ServerHello".into(),
-            )),
-            _ => Some(ServerAnswer::Invalid(
-                "application data before any ServerHello".into(),
-            )),
+            CONTENT_CHANGE_CIPHER_SPEC => {
+                let what = self.awaited();
+                Some(self.end(ServerAnswer::Invalid(format!(
+                    "ChangeCipherSpec before any {what}"
+                ))))
+            }
+            _ => {
+                let what = self.awaited();
+                Some(self.end(ServerAnswer::Invalid(format!(
+                    "application data before any {what}"
+                ))))
+            }
         }
     }
 
     fn next_handshake_message(&mut self) -> Option<ServerAnswer> {
+        let (max_bytes, _) = self.limits();
         while self.handshake.len() >= 4 {
             let kind = self.handshake[0];
             let len = (usize::from(self.handshake[1]) << 16)
                 | (usize::from(self.handshake[2]) << 8)
                 | usize::from(self.handshake[3]);
-            if len > MAX_ANSWER_BYTES {
-                return Some(ServerAnswer::Invalid(format!(
+            if len > max_bytes {
+                return Some(self.end(ServerAnswer::Invalid(format!(
                     "handshake message of {len} bytes announced"
-                )));
+                ))));
             }
             if self.handshake.len() < 4 + len {
                 return None;
             }
             let body: Vec<u8> = self.handshake.drain(..4 + len).skip(4).collect();
+            if self.hello.is_some() {
+                if let Some(answer) = self.on_flight_message(kind, body) {
+                    return Some(answer);
+                }
+                continue;
+            }
             match kind {
                 HANDSHAKE_SERVER_HELLO => {
-                    return Some(match parse_server_hello(&body) {
-                        Ok(hello) => ServerAnswer::Hello(hello),
-                        Err(e) => ServerAnswer::Invalid(format!("malformed ServerHello: {e}")),
-                    })
+                    let hello = match parse_server_hello(&body) {
+                        Ok(hello) => hello,
+                        Err(e) => {
+                            return Some(ServerAnswer::Invalid(format!(
+                                "malformed ServerHello: {e}"
+                            )))
+                        }
+                    };
+                    let last = self.until == ReadUntil::ServerHello || hello.version >= TLS13;
+                    if last {
+                        return Some(ServerAnswer::Hello(hello));
+                    }
+                    self.hello = Some(hello);
                 }
                 HANDSHAKE_HELLO_REQUEST => continue,
                 other => {
@@ -405,6 +585,63 @@ impl AnswerReader {
         }
         None
     }
+
+    /// A message after the ServerHello of a TLS 1.2-or-older flight.
+    fn on_flight_message(&mut self, kind: u8, body: Vec<u8>) -> Option<ServerAnswer> {
+        let parsed = match kind {
+            HANDSHAKE_CERTIFICATE => parse_certificate_list(&body).map(|certs| {
+                self.flight.certificates = certs;
+            }),
+            HANDSHAKE_CERTIFICATE_STATUS => parse_certificate_status(&body).map(|ocsp| {
+                self.flight.ocsp_response = Some(ocsp);
+            }),
+            HANDSHAKE_SERVER_KEY_EXCHANGE => {
+                self.flight.server_key_exchange = Some(body);
+                Ok(())
+            }
+            HANDSHAKE_CERTIFICATE_REQUEST => Ok(()),
+            HANDSHAKE_SERVER_HELLO_DONE => {
+                self.flight.done = true;
+                return self.hello.map(ServerAnswer::Hello);
+            }
+            other => Err(format!("unexpected handshake message type {other}")),
+        };
+        match parsed {
+            Ok(()) => None,
+            Err(e) => Some(self.end(ServerAnswer::Invalid(e))),
+        }
+    }
+}
+
+/// Certificate message (TLS 1.2): a u24-length list of u24-length DER certificates.
+pub fn parse_certificate_list(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    /// More than any real chain; extra certificates are not kept.
+    const MAX_CERTS: usize = 16;
+    let mut f = Fields { data: body };
+    let total = f.u24("certificate list length")?;
+    let mut list = Fields {
+        data: f.bytes(total, "certificate list")?,
+    };
+    let mut certs = Vec::new();
+    while !list.data.is_empty() {
+        let len = list.u24("certificate length")?;
+        let der = list.bytes(len, "certificate")?;
+        if certs.len() < MAX_CERTS {
+            certs.push(der.to_vec());
+        }
+    }
+    Ok(certs)
+}
+
+/// CertificateStatus: status_type ocsp(1) and the u24-length DER OCSPResponse.
+fn parse_certificate_status(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut f = Fields { data: body };
+    let kind = f.u8("status type")?;
+    if kind != 1 {
+        return Err(format!("CertificateStatus of type {kind}"));
+    }
+    let len = f.u24("OCSP response length")?;
+    Ok(f.bytes(len, "OCSP response")?.to_vec())
 }
 
 /// Reads big-endian fields from a slice, failing instead of panicking at its end.
@@ -430,12 +667,18 @@ impl<'a> Fields<'a> {
         let b = self.bytes(2, what)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
+
+    fn u24(&mut self, what: &str) -> Result<usize, String> {
+        let b = self.bytes(3, what)?;
+        Ok((usize::from(b[0]) << 16) | (usize::from(b[1]) << 8) | usize::from(b[2]))
+    }
 }
 
 pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
     let mut f = Fields { data: body };
     let legacy_version = f.u16("version")?;
-    f.bytes(32, "random")?;
+    let mut random = [0u8; 32];
+    random.copy_from_slice(f.bytes(32, "random")?);
     let session_id_len = f.u8("session id")?;
     if session_id_len > 32 {
         return Err(format!("session id of {session_id_len} bytes"));
@@ -444,6 +687,8 @@ pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
     let cipher_suite = f.u16("cipher suite")?;
     f.u8("compression method")?;
     let mut version = legacy_version;
+    let mut secure_renegotiation = false;
+    let mut stapling_promised = false;
     if !f.data.is_empty() {
         let ext_len = f.u16("extensions length")?;
         let mut exts = Fields {
@@ -459,11 +704,17 @@ pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
                 };
                 version = u16::from_be_bytes([*hi, *lo]);
             }
+            secure_renegotiation |= kind == EXT_RENEGOTIATION_INFO;
+            stapling_promised |= kind == EXT_STATUS_REQUEST;
         }
     }
     Ok(ServerHello {
         version,
         cipher_suite,
+        secure_renegotiation,
+        stapling_promised,
+        hello_retry: random == HELLO_RETRY_RANDOM,
+        random,
     })
 }
 
@@ -506,6 +757,14 @@ mod tests {
     use super::*;
 
     const RANDOM: [u8; 32] = [7; 32];
+
+    /// The version and suite of a ServerHello answer.
+    fn chosen(answer: Option<ServerAnswer>) -> Option<(u16, u16)> {
+        match answer {
+            Some(ServerAnswer::Hello(h)) => Some((h.version, h.cipher_suite)),
+            _ => None,
+        }
+    }
 
     /// A handshake record holding the given messages.
     fn handshake_record(messages: &[Vec<u8>]) -> Vec<u8> {
@@ -600,6 +859,7 @@ mod tests {
             version: TLS10,
             cipher_suites: &[0xC013, 0x002F],
             server_name: Some("example.com"),
+            extras: HelloExtras::default(),
         };
         let (record_version, client_version, suites, exts) = dissect(&hello.to_record(&RANDOM));
         assert_eq!((record_version, client_version), (TLS10, TLS10));
@@ -620,6 +880,7 @@ mod tests {
             version: TLS12,
             cipher_suites: &[0x0002],
             server_name: None,
+            extras: HelloExtras::default(),
         };
         let (record_version, client_version, _, exts) = dissect(&hello.to_record(&RANDOM));
         assert_eq!((record_version, client_version), (TLS10, TLS12));
@@ -633,6 +894,7 @@ mod tests {
             version: SSL3,
             cipher_suites: &[0x000A],
             server_name: None,
+            extras: HelloExtras::default(),
         };
         let record = hello.to_record(&RANDOM);
         let (record_version, client_version, suites, exts) = dissect(&record);
@@ -650,6 +912,7 @@ mod tests {
             version: TLS12,
             cipher_suites: &suites,
             server_name: None,
+            extras: HelloExtras::default(),
         };
         let record = hello.to_record(&RANDOM);
         let (_, _, _, exts) = dissect(&record);
@@ -659,6 +922,7 @@ mod tests {
             version: TLS12,
             cipher_suites: &[1],
             server_name: None,
+            extras: HelloExtras::default(),
         };
         let (_, _, _, exts) = dissect(&small.to_record(&RANDOM));
         assert!(exts.iter().all(|(k, _)| *k != EXT_PADDING));
@@ -676,13 +940,7 @@ mod tests {
     #[test]
     fn parses_a_server_hello_in_one_record() {
         let bytes = handshake_record(&[server_hello(TLS10, 0xC013)]);
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS10,
-                cipher_suite: 0xC013
-            }))
-        );
+        assert_eq!(chosen(feed_all(&[&bytes])), Some((TLS10, 0xC013)));
     }
 
     #[test]
@@ -697,13 +955,7 @@ mod tests {
                 assert_eq!(answer, None, "answer before the last chunk");
             }
         }
-        assert_eq!(
-            answer,
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS11,
-                cipher_suite: 0x002F
-            }))
-        );
+        assert_eq!(chosen(answer), Some((TLS11, 0x002F)));
     }
 
     #[test]
@@ -715,13 +967,7 @@ mod tests {
             record(CONTENT_HANDSHAKE, TLS12, b),
         ]
         .concat();
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS12,
-                cipher_suite: 0x009C
-            }))
-        );
+        assert_eq!(chosen(feed_all(&[&bytes])), Some((TLS12, 0x009C)));
     }
 
     #[test]
@@ -732,13 +978,7 @@ mod tests {
             server_hello(TLS12, 0x0002),
             certificate,
         ]);
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS12,
-                cipher_suite: 0x0002
-            }))
-        );
+        assert_eq!(chosen(feed_all(&[&bytes])), Some((TLS12, 0x0002)));
     }
 
     #[test]
@@ -751,11 +991,8 @@ mod tests {
             &server_hello_body(TLS12, 0x1301, Some(&ext)),
         );
         assert_eq!(
-            feed_all(&[&handshake_record(&[msg])]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS13,
-                cipher_suite: 0x1301
-            }))
+            chosen(feed_all(&[&handshake_record(&[msg])])),
+            Some((TLS13, 0x1301))
         );
     }
 

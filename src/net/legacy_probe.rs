@@ -4,7 +4,7 @@
 //! handshake is never completed. All probes of a scan run at once, each bounded by the target's
 //! timeout, so a scan takes about as long as its slowest probe.
 
-mod exchange;
+pub mod exchange;
 pub mod suites;
 
 use crate::context::AuditContext;
@@ -253,6 +253,7 @@ fn probe_version(
         version: version.wire(),
         cipher_suites: offer,
         server_name: server_name(endpoint, version),
+        extras: Default::default(),
     };
     match exchange::exchange(endpoint, &hello, timeout) {
         Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::ExactVersion),
@@ -324,6 +325,7 @@ fn enumerate_class(
             version: version.wire(),
             cipher_suites: &remaining,
             server_name: server_name(endpoint, version),
+            extras: Default::default(),
         };
         let outcome = match exchange::exchange(endpoint, &hello, timeout) {
             Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::UpToOffered),

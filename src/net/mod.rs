@@ -4,3 +4,4 @@ pub mod connect;
 pub mod hello;
 pub mod legacy_probe;
 pub mod rustls_probe;
+pub mod suite_scan;

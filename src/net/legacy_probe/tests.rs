@@ -12,6 +12,7 @@ fn hello(version: u16, suites: &[u16]) -> ClientHello<'_> {
         version,
         cipher_suites: suites,
         server_name: None,
+        extras: Default::default(),
     }
 }
 
@@ -19,6 +20,7 @@ fn server_hello(version: u16, cipher_suite: u16) -> ServerAnswer {
     ServerAnswer::Hello(ServerHello {
         version,
         cipher_suite,
+        ..Default::default()
     })
 }
 

@@ -1,0 +1,131 @@
+//! The raw suite scan (gathering only) against real `openssl s_server` processes on loopback:
+//! servers rustls cannot talk to are still seen speaking TLS 1.2, with their certificate.
+
+mod common;
+
+use common::openssl::{openssl, s_server, self_signed};
+use rampart::net::connect::{resolve, Endpoint};
+use rampart::net::hello::{TLS12, TLS13};
+use rampart::net::suite_scan::kex::KexParams;
+use rampart::net::suite_scan::{scan, Acceptance, SuiteScan};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+struct Fixtures {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+fn fixtures() -> &'static Fixtures {
+    static F: OnceLock<Fixtures> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().to_path_buf();
+        let (cert, key) = self_signed(&path, "rsa", "rsa:2048", &[]);
+        openssl(&path, &["dhparam", "-out", "dh1024.pem", "1024"]);
+        Fixtures {
+            _dir: dir,
+            path,
+            cert,
+            key,
+        }
+    })
+}
+
+fn endpoint(port: u16) -> Endpoint {
+    resolve("127.0.0.1", port, None, Duration::from_secs(2)).unwrap()
+}
+
+fn scan_server(args: &[&str]) -> SuiteScan {
+    let f = fixtures();
+    let server = s_server(&f.path, &f.cert, &f.key, args);
+    let result = scan(&endpoint(server.port), Duration::from_secs(3));
+    drop(server);
+    result
+}
+
+fn names(scan: &SuiteScan, version: u16) -> Vec<String> {
+    scan.version(version)
+        .unwrap()
+        .ids()
+        .into_iter()
+        .map(rampart::net::legacy_probe::suites::suite_name)
+        .collect()
+}
+
+fn dir() -> &'static Path {
+    &fixtures().path
+}
+
+#[test]
+fn cbc_only_server_speaks_tls12_and_sends_its_certificate() {
+    let s = scan_server(&["-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA:AES256-SHA"]);
+    let v = s.version(TLS12).unwrap();
+    assert_eq!(v.acceptance, Acceptance::Accepted, "{s:#?}");
+    let mut got = names(&s, TLS12);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_RSA_WITH_AES_256_CBC_SHA"
+        ]
+    );
+    let chain = s.chain.as_ref().expect("certificate captured");
+    assert_eq!(chain.version, TLS12);
+    assert_eq!(chain.certs.len(), 1);
+    assert!(matches!(
+        s.version(TLS13).unwrap().acceptance,
+        Acceptance::NotAccepted { .. }
+    ));
+    assert_eq!(s.secure_renegotiation, Some(true));
+    assert!(s.ecdhe_groups.contains(&0x001D), "{:?}", s.ecdhe_groups);
+}
+
+#[test]
+fn static_rsa_only_and_dhe_only_servers_are_recognised() {
+    let s = scan_server(&["-tls1_2", "-cipher", "AES128-GCM-SHA256"]);
+    assert_eq!(names(&s, TLS12), ["TLS_RSA_WITH_AES_128_GCM_SHA256"]);
+    assert!(s.chain.is_some());
+    let dh = dir().join("dh1024.pem");
+    let s = scan_server(&[
+        "-tls1_2",
+        "-cipher",
+        "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        "-dhparam",
+        dh.to_str().unwrap(),
+    ]);
+    let v = s.version(TLS12).unwrap();
+    assert_eq!(names(&s, TLS12), ["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"]);
+    assert_eq!(v.suites[0].kex, Some(KexParams::Dhe { prime_bits: 1024 }));
+}
+
+#[test]
+fn tls13_suites_and_server_preference_are_found() {
+    let s = scan_server(&[
+        "-ciphersuites",
+        "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256",
+        "-cipher",
+        "AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256",
+        "-serverpref",
+    ]);
+    let mut tls13 = names(&s, TLS13);
+    tls13.sort();
+    assert_eq!(
+        tls13,
+        ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+    );
+    let p = s.preference.clone().unwrap().unwrap();
+    assert!(p.server_order(), "{p:?}");
+    assert_eq!(
+        rampart::net::legacy_probe::suites::suite_name(p.chosen_strong_first),
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "the server's own order puts the weak suite first"
+    );
+    let s = scan_server(&["-cipher", "AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256"]);
+    let p = s.preference.clone().unwrap().unwrap();
+    assert!(!p.server_order() && p.picks_weak_offered_first(), "{p:?}");
+}
