@@ -6,6 +6,7 @@ use crate::checks::env::dotenv::{self, LoadedEnv};
 use crate::net::connect::{self, Endpoint, NetError};
 use crate::net::legacy_probe::{LegacyScan, WeakCipherScan};
 use crate::net::rustls_probe::HandshakeScan;
+use crate::net::suite_scan::SuiteScan;
 use crate::target::{Scheme, Target};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -19,6 +20,7 @@ pub struct AuditContext {
     pub(crate) legacy_scan: OnceLock<Result<LegacyScan, NetError>>,
     pub(crate) weak_cipher_scan: OnceLock<Result<WeakCipherScan, NetError>>,
     pub(crate) handshake_scan: OnceLock<HandshakeScan>,
+    pub(crate) suite_scan: OnceLock<Result<SuiteScan, NetError>>,
 }
 
 impl AuditContext {
@@ -31,6 +33,7 @@ impl AuditContext {
             legacy_scan: OnceLock::new(),
             weak_cipher_scan: OnceLock::new(),
             handshake_scan: OnceLock::new(),
+            suite_scan: OnceLock::new(),
         }
     }
 

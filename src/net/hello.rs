@@ -1117,4 +1117,132 @@ mod tests {
             Some(ServerAnswer::Invalid(_))
         ));
     }
+
+    fn certificate_message(certs: &[&[u8]]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for c in certs {
+            put_u24(&mut list, c.len());
+            list.extend_from_slice(c);
+        }
+        let mut body = Vec::new();
+        put_u24(&mut body, list.len());
+        body.extend_from_slice(&list);
+        message(HANDSHAKE_CERTIFICATE, &body)
+    }
+
+    #[test]
+    fn a_tls12_flight_is_read_to_server_hello_done_across_records() {
+        let mut ext = Vec::new();
+        put_extension(&mut ext, EXT_RENEGOTIATION_INFO, &[0]);
+        put_extension(&mut ext, EXT_STATUS_REQUEST, &[]);
+        let hello = message(
+            HANDSHAKE_SERVER_HELLO,
+            &server_hello_body(TLS12, 0xC02F, Some(&ext)),
+        );
+        let status = message(
+            HANDSHAKE_CERTIFICATE_STATUS,
+            &[1, 0, 0, 3, 0xAA, 0xBB, 0xCC],
+        );
+        let ske = message(HANDSHAKE_SERVER_KEY_EXCHANGE, &[3, 0, 0x1D, 1, 9]);
+        let done = message(HANDSHAKE_SERVER_HELLO_DONE, &[]);
+        let all = [
+            hello,
+            certificate_message(&[b"leaf", b"intermediate"]),
+            status,
+            ske,
+            done,
+        ]
+        .concat();
+        let (a, b) = all.split_at(50);
+        let bytes = [
+            record(CONTENT_HANDSHAKE, TLS12, a),
+            record(CONTENT_HANDSHAKE, TLS12, b),
+        ]
+        .concat();
+        let mut reader = AnswerReader::for_flight();
+        let mut answer = None;
+        for chunk in bytes.chunks(7) {
+            answer = reader.feed(chunk);
+            if answer.is_some() {
+                break;
+            }
+        }
+        let Some(ServerAnswer::Hello(h)) = answer else {
+            panic!("expected a ServerHello, got {answer:?}");
+        };
+        assert!(h.secure_renegotiation && h.stapling_promised && !h.hello_retry);
+        let flight = reader.flight();
+        assert!(flight.done);
+        assert_eq!(
+            flight.certificates,
+            vec![b"leaf".to_vec(), b"intermediate".to_vec()]
+        );
+        assert_eq!(
+            flight.ocsp_response.as_deref(),
+            Some(&[0xAA, 0xBB, 0xCC][..])
+        );
+        assert_eq!(
+            flight.server_key_exchange.as_deref(),
+            Some(&[3, 0, 0x1D, 1, 9][..])
+        );
+    }
+
+    #[test]
+    fn an_alert_after_the_server_hello_keeps_the_choice_and_says_why_the_flight_ended() {
+        let bytes = [
+            handshake_record(&[server_hello(TLS12, 0x002F)]),
+            record(CONTENT_ALERT, TLS12, &[2, 40]),
+        ]
+        .concat();
+        let mut reader = AnswerReader::for_flight();
+        assert_eq!(chosen(reader.feed(&bytes)), Some((TLS12, 0x002F)));
+        assert!(!reader.flight().done);
+        assert_eq!(
+            reader.flight().ended_early.as_deref(),
+            Some("alert handshake_failure")
+        );
+        // A TLS 1.3 ServerHello ends the flight at once: the rest is encrypted.
+        let mut ext = Vec::new();
+        put_extension(&mut ext, EXT_SUPPORTED_VERSIONS, &TLS13.to_be_bytes());
+        let msg = message(
+            HANDSHAKE_SERVER_HELLO,
+            &server_hello_body(TLS12, 0x1302, Some(&ext)),
+        );
+        let mut reader = AnswerReader::for_flight();
+        assert_eq!(
+            chosen(reader.feed(&handshake_record(&[msg]))),
+            Some((TLS13, 0x1302))
+        );
+        // A malformed Certificate message is reported, not panicked on.
+        let bad = message(HANDSHAKE_CERTIFICATE, &[0, 0, 9, 0, 0]);
+        let mut reader = AnswerReader::for_flight();
+        let bytes = handshake_record(&[server_hello(TLS12, 0x002F), bad]);
+        assert_eq!(chosen(reader.feed(&bytes)), Some((TLS12, 0x002F)));
+        assert!(reader.flight().ended_early.is_some());
+    }
+
+    #[test]
+    fn tls13_hellos_carry_supported_versions_and_a_key_share() {
+        let key = [5u8; 32];
+        let hello = ClientHello {
+            version: TLS13,
+            cipher_suites: &[0x1301],
+            server_name: None,
+            extras: HelloExtras {
+                key_share: Some(&key),
+                ..HelloExtras::default()
+            },
+        };
+        let (_, client_version, suites, exts) = dissect(&hello.to_record(&RANDOM));
+        assert_eq!(client_version, TLS12, "legacy_version stays 1.2");
+        assert_eq!(suites, vec![0x1301], "no SCSV in a TLS 1.3-only hello");
+        let get = |k| {
+            exts.iter()
+                .find(|(kind, _)| *kind == k)
+                .map(|(_, d)| d.clone())
+        };
+        assert_eq!(get(EXT_SUPPORTED_VERSIONS), Some(vec![2, 3, 4]));
+        let share = get(EXT_KEY_SHARE).unwrap();
+        assert_eq!(&share[..6], &[0, 36, 0, 0x1D, 0, 32]);
+    }
 }

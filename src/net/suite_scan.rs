@@ -254,10 +254,12 @@ pub fn scan(endpoint: &Endpoint, timeout: Duration) -> SuiteScan {
     let ecdhe_groups = groups
         .accepted
         .iter()
-        .filter_map(|(_, flight)| match key_params(flight, 0xC02F) {
-            Some(KexParams::Ecdhe { group }) => Some(group),
-            _ => None,
-        })
+        .filter_map(
+            |(hello, flight)| match key_params(flight, hello.cipher_suite) {
+                Some(KexParams::Ecdhe { group }) => Some(group),
+                _ => None,
+            },
+        )
         .collect();
     let preference = preference_pair(&versions)
         .map(|(version, strong, weak)| probe_preference(endpoint, timeout, version, strong, weak));
@@ -549,3 +551,35 @@ fn local_failure(why: &str) -> Line {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub mod test_support {
+    //! Hand-made scans for the judges' unit tests.
+    use super::*;
+
+    /// A scan of `h:443` with these versions, each with its accepted suites (no parameters).
+    pub fn scan_with(versions: &[(u16, Acceptance, &[u16])]) -> SuiteScan {
+        SuiteScan {
+            label: "h:443".into(),
+            versions: versions
+                .iter()
+                .map(|(version, acceptance, suites)| VersionSuites {
+                    version: *version,
+                    acceptance: acceptance.clone(),
+                    suites: suites
+                        .iter()
+                        .map(|s| AcceptedSuite {
+                            suite: *s,
+                            kex: None,
+                        })
+                        .collect(),
+                    truncated: false,
+                })
+                .collect(),
+            ecdhe_groups: Vec::new(),
+            preference: None,
+            chain: None,
+            secure_renegotiation: Some(true),
+        }
+    }
+}
