@@ -5,6 +5,7 @@ use crate::checks::compose::model::{self, ComposeState};
 use crate::checks::env::dotenv::{self, LoadedEnv};
 use crate::net::connect::{self, Endpoint, NetError};
 use crate::net::legacy_probe::{LegacyScan, WeakCipherScan};
+use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::HandshakeScan;
 use crate::net::suite_scan::SuiteScan;
 use crate::target::{Scheme, Target};
@@ -21,6 +22,8 @@ pub struct AuditContext {
     pub(crate) weak_cipher_scan: OnceLock<Result<WeakCipherScan, NetError>>,
     pub(crate) handshake_scan: OnceLock<HandshakeScan>,
     pub(crate) suite_scan: OnceLock<Result<SuiteScan, NetError>>,
+    /// The raw probe's chain with its verdicts, when rustls got none.
+    pub(crate) raw_chain: OnceLock<Option<CapturedChain>>,
 }
 
 impl AuditContext {
@@ -34,6 +37,7 @@ impl AuditContext {
             weak_cipher_scan: OnceLock::new(),
             handshake_scan: OnceLock::new(),
             suite_scan: OnceLock::new(),
+            raw_chain: OnceLock::new(),
         }
     }
 

@@ -152,6 +152,8 @@ fn to_finding(check: &CheckDef, o: Observation) -> Finding {
         message: o.message,
         expected: o.expected,
         actual: o.actual,
-        remediation: check.remediation.trim().to_string(),
+        remediation: o
+            .remediation
+            .unwrap_or_else(|| check.remediation.trim().to_string()),
     }
 }

@@ -240,11 +240,26 @@ fn attempt(
         let _ = conn.write_tls(&mut sock);
         let _ = sock.flush();
     }
+    let chain = recorder.take();
+    let weak_key = chain
+        .as_ref()
+        .and_then(|c| c.certs.first())
+        .and_then(|leaf| short_rsa_key(leaf));
+    let driven = match (driven, weak_key) {
+        // webpki reports a short RSA key as a bad handshake signature; name the real cause.
+        (
+            Err(DriveError::Tls(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::BadSignature,
+            ))),
+            Some(bits),
+        ) => Err(DriveError::Tls(rustls::Error::General(format!(
+            "the server's RSA key has {bits} bits; rustls, like browsers, refuses handshake \
+             signatures from RSA keys under 2048 bits"
+        )))),
+        (driven, _) => driven,
+    };
     let result = classify(&conn, driven, addr, version);
-    Attempt {
-        result,
-        chain: recorder.take(),
-    }
+    Attempt { result, chain }
 }
 
 enum DriveError {
@@ -288,6 +303,18 @@ fn drive(
             let _ = conn.write_tls(sock);
             return Err(DriveError::Tls(e));
         }
+    }
+}
+
+/// The modulus size of an RSA leaf key under 2048 bits, if that is what the leaf has.
+fn short_rsa_key(leaf: &CertificateDer<'_>) -> Option<usize> {
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+    match cert.public_key().parsed().ok()? {
+        x509_parser::public_key::PublicKey::RSA(rsa) => {
+            let bits = rsa.key_size();
+            (bits < 2048).then_some(bits)
+        }
+        _ => None,
     }
 }
 

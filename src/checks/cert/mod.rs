@@ -12,11 +12,15 @@ mod trust;
 
 use crate::context::AuditContext;
 use crate::finding::Observation;
-use crate::net::rustls_probe::recorder::CapturedChain;
+use crate::net::hello::version_name;
+use crate::net::rustls_probe::recorder::{CapturedChain, ChainRecorder};
 use crate::net::rustls_probe::roots::TrustRoots;
-use crate::net::rustls_probe::{self, TlsVersion};
+use crate::net::rustls_probe::{self, HandshakeScan};
+use crate::net::suite_scan::SuiteScan;
 use analyze::CertInfo;
+use rustls::pki_types::{CertificateDer, ServerName};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 fn thirty() -> u32 {
@@ -85,7 +89,7 @@ impl CertKeySize {
 }
 
 pub fn trust(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::trust)
+    with_chain_reporting(ctx, OnAbsence::Report, |e| vec![trust::trust(e)])
 }
 pub fn hostname(ctx: &AuditContext) -> Vec<Observation> {
     with_chain(ctx, hostname::hostname)
@@ -111,8 +115,8 @@ pub struct Examined<'a> {
     pub host: &'a str,
     pub chain: &'a CapturedChain,
     pub roots: &'a TrustRoots,
-    /// Which handshake the chain came from.
-    pub via: TlsVersion,
+    /// Which handshake the chain came from ("the TLS 1.3 handshake", "the raw TLS 1.2 probe").
+    pub via: String,
     pub now: OffsetDateTime,
     leaf: CertInfo,
     /// The other presented certificates, in the order the server sent them.
@@ -125,7 +129,7 @@ impl<'a> Examined<'a> {
         host: &'a str,
         chain: &'a CapturedChain,
         roots: &'a TrustRoots,
-        via: TlsVersion,
+        via: String,
         now: OffsetDateTime,
     ) -> Result<Examined<'a>, String> {
         let mut certs = analyze::analyze(&chain.certs)?.into_iter();
@@ -211,10 +215,26 @@ impl<'a> Examined<'a> {
     }
 }
 
+/// Which certificate check says why no certificate could be examined; the others skip, so
+/// the cause is reported once instead of once per check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnAbsence {
+    Report,
+    Defer,
+}
+
 /// Runs `judge` on the captured chain, or explains why there is nothing to judge.
 fn with_chain(
     ctx: &AuditContext,
     judge: impl Fn(&Examined<'_>) -> Observation,
+) -> Vec<Observation> {
+    with_chain_reporting(ctx, OnAbsence::Defer, |e| vec![judge(e)])
+}
+
+fn with_chain_reporting(
+    ctx: &AuditContext,
+    on_absence: OnAbsence,
+    judge: impl Fn(&Examined<'_>) -> Vec<Observation>,
 ) -> Vec<Observation> {
     let Some(url) = ctx.target.url.as_ref() else {
         return vec![Observation::skip(
@@ -231,16 +251,32 @@ fn with_chain(
             )]
         }
         Some(Err(e)) => {
-            return vec![Observation::error(
+            return absent(
+                on_absence,
                 fallback_subject,
                 format!("cannot examine the certificate: {e}"),
-            )]
+            )
         }
         Some(Ok(scan)) => scan,
     };
     let subject = format!("{} certificate", scan.label);
-    let (Some(chain), Some(via)) = (&scan.chain, scan.chain_from) else {
-        return vec![Observation::error(subject, scan.why_no_chain())];
+    let raw = match crate::checks::tls::suite_scan(ctx) {
+        Some(Ok(raw)) => Some(raw),
+        _ => None,
+    };
+    let found = match (&scan.chain, scan.chain_from) {
+        (Some(chain), Some(v)) => Some((chain, format!("the {} handshake", v.label()))),
+        _ => raw.and_then(|raw| {
+            let chain = ctx
+                .raw_chain
+                .get_or_init(|| judge_raw_chain(raw, &url.host, &scan.roots))
+                .as_ref()?;
+            let version = raw.chain.as_ref().map(|c| c.version).unwrap_or_default();
+            Some((chain, format!("the raw {} probe", version_name(version))))
+        }),
+    };
+    let Some((chain, via)) = found else {
+        return absent(on_absence, subject, why_no_chain(scan, raw));
     };
     match Examined::new(
         subject.clone(),
@@ -250,12 +286,60 @@ fn with_chain(
         via,
         OffsetDateTime::now_utc(),
     ) {
-        Ok(examined) => vec![judge(&examined)],
-        Err(e) => vec![Observation::error(
+        Ok(examined) => judge(&examined),
+        Err(e) => absent(
+            on_absence,
             subject,
             format!("cannot read the certificate from {}: {e}", scan.label),
+        ),
+    }
+}
+
+fn absent(on_absence: OnAbsence, subject: String, why: String) -> Vec<Observation> {
+    match on_absence {
+        OnAbsence::Report => vec![Observation::error(subject, why).remediation(
+            "Make sure --url reaches the TLS server (address, port, --resolve) and that it \
+             completes a TLS 1.2 or 1.3 handshake; the certificate checks run once a \
+             certificate can be read.",
+        )],
+        OnAbsence::Defer => vec![Observation::skip(
+            subject,
+            "no certificate to examine (cert.trust says why)",
         )],
     }
+}
+
+/// Runs the certificate verdicts on a chain the raw probe captured.
+fn judge_raw_chain(raw: &SuiteScan, host: &str, roots: &Arc<TrustRoots>) -> Option<CapturedChain> {
+    let presented = raw.chain.as_ref()?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let recorder = ChainRecorder::new(roots.clone(), &provider).ok()?;
+    let name = ServerName::try_from(host).ok()?.to_owned();
+    let certs: Vec<CertificateDer<'_>> = presented
+        .certs
+        .iter()
+        .map(|c| CertificateDer::from(c.as_slice()))
+        .collect();
+    recorder.judge_presented(
+        &certs,
+        &name,
+        presented.ocsp_response.as_deref().unwrap_or(&[]),
+    )
+}
+
+/// Why neither the rustls handshakes nor the raw probe produced a certificate.
+fn why_no_chain(scan: &HandshakeScan, raw: Option<&SuiteScan>) -> String {
+    let raw_why = match raw {
+        None => "the raw probe could not run".to_string(),
+        Some(raw) if raw.versions.iter().any(|v| v.accepted()) => {
+            "the raw probe got no Certificate message".to_string()
+        }
+        Some(raw) => match raw.common_failure() {
+            Some(f) => format!("the raw probe: {f}"),
+            None => "no TLS version was accepted by the raw probe".to_string(),
+        },
+    };
+    format!("{}; {raw_why}", scan.why_no_chain())
 }
 
 #[cfg(test)]
@@ -315,7 +399,7 @@ pub(crate) mod test_support {
                 &self.host,
                 &self.chain,
                 &self.roots,
-                TlsVersion::Tls13,
+                "the TLS 1.3 handshake".to_string(),
                 OffsetDateTime::now_utc(),
             )
             .unwrap()

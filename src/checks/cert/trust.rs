@@ -12,14 +12,32 @@
 //! - `cert.self-signed`: the leaf is its own issuer (names equal and its own key verifies its
 //!   signature; when the algorithm cannot be checked, equal names and no trust suffice).
 
+use super::analyze::KeyInfo;
 use super::Examined;
 use crate::finding::Observation;
 use rustls::{CertificateError, Error};
 
 const TRUST_EXPECTED: &str = "a chain to a trusted root (system store, webpki roots or --ca-file)";
 
+/// Clients (browsers, rustls/webpki, OpenSSL at security level 2) refuse handshake
+/// signatures from RSA keys shorter than this.
+const MIN_CLIENT_RSA_BITS: u32 = 2048;
+
 pub fn trust(e: &Examined<'_>) -> Observation {
     let leaf = e.leaf();
+    if let KeyInfo::Rsa { bits } = leaf.key {
+        if bits < MIN_CLIENT_RSA_BITS {
+            let why = format!(
+                "the server's RSA key has {bits} bits: browsers, curl with OpenSSL 3 and \
+                 rustls refuse RSA keys under {MIN_CLIENT_RSA_BITS} bits, so no strict client \
+                 completes the handshake, whoever issued the certificate"
+            );
+            return e
+                .fail(format!("not accepted by strict clients: {why}"))
+                .expected(TRUST_EXPECTED)
+                .actual(e.actual(&format!("a strict client rejects it now: {why}")));
+        }
+    }
     let observation = match &e.chain.trust {
         Ok(()) => {
             let mut message = format!(
