@@ -154,6 +154,7 @@ fn to_finding(check: &CheckDef, o: Observation) -> Finding {
         actual: o.actual,
         remediation: o
             .remediation
+            .map(String::from)
             .unwrap_or_else(|| check.remediation.trim().to_string()),
     }
 }

@@ -158,7 +158,7 @@ pub struct Observation {
     pub severity: Option<Severity>,
     /// Overrides the check's remediation when it does not fit this observation (e.g. an
     /// error saying the subject could not be examined at all).
-    pub remediation: Option<String>,
+    pub remediation: Option<Box<str>>,
 }
 
 impl Observation {
@@ -210,7 +210,7 @@ impl Observation {
     }
 
     pub fn remediation(mut self, remediation: impl Into<String>) -> Self {
-        self.remediation = Some(remediation.into());
+        self.remediation = Some(remediation.into().into_boxed_str());
         self
     }
 }

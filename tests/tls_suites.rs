@@ -129,3 +129,128 @@ fn tls13_suites_and_server_preference_are_found() {
     let p = s.preference.clone().unwrap().unwrap();
     assert!(!p.server_order() && p.picks_weak_offered_first(), "{p:?}");
 }
+
+/// Runs the real binary with the baseline profile's TLS and certificate checks.
+fn audit(port: u16) -> serde_json::Value {
+    let url = format!("https://localhost:{port}");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let out = common::run(&[
+        "audit",
+        "--profile",
+        "baseline",
+        "--url",
+        &url,
+        "--resolve",
+        &resolve,
+        "--only",
+        "tls",
+        "--only",
+        "certificate",
+        "--json",
+        "--timeout",
+        "3",
+    ]);
+    out.json()
+}
+
+fn audit_server(args: &[&str]) -> serde_json::Value {
+    let f = fixtures();
+    let server = s_server(&f.path, &f.cert, &f.key, args);
+    audit(server.port)
+}
+
+fn status(report: &serde_json::Value, id: &str, subject: &str) -> String {
+    common::status_of(report, id, subject)
+}
+
+fn field(report: &serde_json::Value, id: &str, name: &str) -> String {
+    let all = common::findings(report, id);
+    assert_eq!(all.len(), 1, "{id}:\n{}", common::summary(report));
+    all[0][name].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn audit_of_a_cbc_and_static_rsa_server_names_the_weaknesses() {
+    let r = audit_server(&["-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA:AES256-SHA"]);
+    assert_eq!(
+        status(&r, "tls.tls12", "TLS 1.2"),
+        "pass",
+        "{}",
+        common::summary(&r)
+    );
+    assert_eq!(status(&r, "tls.forward-secrecy", "key exchange"), "warn");
+    assert_eq!(
+        field(&r, "tls.forward-secrecy", "actual"),
+        "TLS_RSA_WITH_AES_256_CBC_SHA (TLS 1.2)"
+    );
+    assert_eq!(status(&r, "tls.cbc-suites", "CBC suites"), "warn");
+    assert!(field(&r, "tls.cbc-suites", "actual").contains("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+    assert_eq!(
+        status(&r, "tls.server-preference", "suite preference"),
+        "warn"
+    );
+    assert_eq!(status(&r, "tls.suites", "TLS 1.2 suites"), "pass");
+    // The certificate came from the raw TLS 1.2 probe: rustls cannot talk to this server.
+    assert_eq!(status(&r, "cert.hostname", "certificate"), "pass");
+    assert_eq!(status(&r, "cert.key-size", "certificate"), "pass");
+}
+
+#[test]
+fn audit_of_a_dhe_only_server_with_a_1024_bit_prime_fails_dhe_params() {
+    let dh = dir().join("dh1024.pem");
+    let r = audit_server(&[
+        "-tls1_2",
+        "-cipher",
+        "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0",
+        "-dhparam",
+        dh.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        status(&r, "tls.tls12", "TLS 1.2"),
+        "pass",
+        "{}",
+        common::summary(&r)
+    );
+    assert_eq!(status(&r, "tls.dhe-params", "DHE parameters"), "fail");
+    assert!(field(&r, "tls.dhe-params", "message").contains("1024-bit prime"));
+    assert_eq!(status(&r, "tls.forward-secrecy", "key exchange"), "pass");
+    assert_eq!(status(&r, "cert.hostname", "certificate"), "pass");
+}
+
+#[test]
+fn audit_of_a_static_rsa_only_server_is_tls12_with_a_certificate() {
+    let r = audit_server(&["-tls1_2", "-cipher", "AES128-GCM-SHA256"]);
+    assert_eq!(
+        status(&r, "tls.tls12", "TLS 1.2"),
+        "pass",
+        "{}",
+        common::summary(&r)
+    );
+    assert!(field(&r, "tls.tls12", "actual").contains("cannot negotiate TLS 1.2"));
+    assert_eq!(status(&r, "tls.forward-secrecy", "key exchange"), "warn");
+    assert_eq!(status(&r, "tls.cbc-suites", "CBC suites"), "pass");
+    assert_eq!(status(&r, "cert.validity", "certificate"), "pass");
+}
+
+#[test]
+fn audit_of_a_weak_first_server_order_warns() {
+    let r = audit_server(&[
+        "-cipher",
+        "AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256",
+        "-serverpref",
+    ]);
+    assert_eq!(
+        status(&r, "tls.server-preference", "suite preference"),
+        "warn"
+    );
+    assert!(field(&r, "tls.server-preference", "message").contains("prefers the weaker suite"));
+    // A TLS 1.3-only server: missing TLS 1.2 is a compatibility warning, not a failure.
+    let r = audit_server(&["-tls1_3"]);
+    assert_eq!(
+        status(&r, "tls.tls12", "TLS 1.2"),
+        "warn",
+        "{}",
+        common::summary(&r)
+    );
+    assert_eq!(status(&r, "tls.tls13", "TLS 1.3"), "pass");
+}

@@ -60,6 +60,18 @@ pub enum CheckKind {
     TlsVersion(tls::version::TlsVersionCheck),
     #[serde(rename = "tls.weak-ciphers")]
     TlsWeakCiphers(NoParams),
+    #[serde(rename = "tls.suites")]
+    TlsSuites(NoParams),
+    #[serde(rename = "tls.forward-secrecy")]
+    TlsForwardSecrecy(tls::suites::ForwardSecrecy),
+    #[serde(rename = "tls.cbc-suites")]
+    TlsCbcSuites(NoParams),
+    #[serde(rename = "tls.server-preference")]
+    TlsServerPreference(NoParams),
+    #[serde(rename = "tls.dhe-params")]
+    TlsDheParams(tls::suites::DheParams),
+    #[serde(rename = "tls.ecdhe-groups")]
+    TlsEcdheGroups(NoParams),
 
     #[serde(rename = "cert.trust")]
     CertTrust(NoParams),
@@ -108,6 +120,12 @@ impl CheckKind {
             CheckKind::TlsLegacyVersions(_) => "tls.legacy-versions",
             CheckKind::TlsVersion(_) => "tls.version",
             CheckKind::TlsWeakCiphers(_) => "tls.weak-ciphers",
+            CheckKind::TlsSuites(_) => "tls.suites",
+            CheckKind::TlsForwardSecrecy(_) => "tls.forward-secrecy",
+            CheckKind::TlsCbcSuites(_) => "tls.cbc-suites",
+            CheckKind::TlsServerPreference(_) => "tls.server-preference",
+            CheckKind::TlsDheParams(_) => "tls.dhe-params",
+            CheckKind::TlsEcdheGroups(_) => "tls.ecdhe-groups",
             CheckKind::CertTrust(_) => "cert.trust",
             CheckKind::CertHostname(_) => "cert.hostname",
             CheckKind::CertValidity(_) => "cert.validity",
@@ -138,7 +156,13 @@ impl CheckKind {
             | CheckKind::ComposeNonRoot(_) => Category::Exposure,
             CheckKind::TlsLegacyVersions(_)
             | CheckKind::TlsVersion(_)
-            | CheckKind::TlsWeakCiphers(_) => Category::Tls,
+            | CheckKind::TlsWeakCiphers(_)
+            | CheckKind::TlsSuites(_)
+            | CheckKind::TlsForwardSecrecy(_)
+            | CheckKind::TlsCbcSuites(_)
+            | CheckKind::TlsServerPreference(_)
+            | CheckKind::TlsDheParams(_)
+            | CheckKind::TlsEcdheGroups(_) => Category::Tls,
             CheckKind::CertTrust(_)
             | CheckKind::CertHostname(_)
             | CheckKind::CertValidity(_)
@@ -176,10 +200,16 @@ impl CheckKind {
             CheckKind::ComposeDockerSocket(c) => c.validate(),
             CheckKind::ComposeNonRoot(c) => c.validate(),
             CheckKind::TlsVersion(c) => c.validate(),
+            CheckKind::TlsForwardSecrecy(c) => c.validate(),
+            CheckKind::TlsDheParams(c) => c.validate(),
             CheckKind::CertExpiry(c) => c.validate(),
             CheckKind::CertKeySize(c) => c.validate(),
             CheckKind::TlsLegacyVersions(_)
             | CheckKind::TlsWeakCiphers(_)
+            | CheckKind::TlsSuites(_)
+            | CheckKind::TlsCbcSuites(_)
+            | CheckKind::TlsServerPreference(_)
+            | CheckKind::TlsEcdheGroups(_)
             | CheckKind::CertTrust(_)
             | CheckKind::CertHostname(_)
             | CheckKind::CertValidity(_)
@@ -208,6 +238,24 @@ impl CheckKind {
             CheckKind::TlsLegacyVersions(_) => tls::legacy::evaluate(ctx),
             CheckKind::TlsVersion(c) => c.evaluate(ctx),
             CheckKind::TlsWeakCiphers(_) => tls::ciphers::evaluate(ctx),
+            CheckKind::TlsSuites(_) => {
+                tls::with_suite_scan(ctx, "cipher suites", tls::suites::suite_list)
+            }
+            CheckKind::TlsForwardSecrecy(c) => {
+                tls::with_suite_scan(ctx, "key exchanges", |s| c.judge(s))
+            }
+            CheckKind::TlsCbcSuites(_) => {
+                tls::with_suite_scan(ctx, "CBC suites", tls::suites::cbc_suites)
+            }
+            CheckKind::TlsServerPreference(_) => {
+                tls::with_suite_scan(ctx, "suite preference", tls::suites::server_preference)
+            }
+            CheckKind::TlsDheParams(c) => {
+                tls::with_suite_scan(ctx, "DHE parameters", |s| c.judge(s))
+            }
+            CheckKind::TlsEcdheGroups(_) => {
+                tls::with_suite_scan(ctx, "ECDHE groups", tls::suites::ecdhe_groups)
+            }
             CheckKind::CertTrust(_) => cert::trust(ctx),
             CheckKind::CertHostname(_) => cert::hostname(ctx),
             CheckKind::CertValidity(_) => cert::validity(ctx),

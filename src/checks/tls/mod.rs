@@ -3,6 +3,7 @@
 
 pub mod ciphers;
 pub mod legacy;
+pub mod suites;
 pub mod version;
 
 use crate::context::AuditContext;
