@@ -1,8 +1,8 @@
 //! Turns parsed arguments into an audit, a listing or an explanation, and an exit code.
 
 use crate::cli::{AuditArgs, Cli, ColorArg, Command, FailOnArg, Format, ProfilesAction};
-use crate::context::AuditContext;
 use crate::engine::{self, Selection};
+use crate::facts::{Facts, NetLimits};
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
 use crate::report::{self, text::Style, FailOn, Report};
@@ -22,10 +22,17 @@ const EXIT_USAGE: u8 = 2;
 
 /// Longest `--timeout` accepted: a typo like 3000 should not hang a CI job for an hour.
 const MAX_TIMEOUT_SECS: f64 = 300.0;
+/// Longest `--deadline` accepted.
+const MAX_DEADLINE_SECS: f64 = 3600.0;
+/// The default deadline, in `--timeout`s: a connect, a handshake and a few reads in a row.
+const DEADLINE_TIMEOUTS: f64 = 4.0;
 
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("rampart: internal error: {info} (please report this)");
+        // A judge's panic becomes an error finding for its check; anything else is a bug.
+        if !engine::panic_is_contained() {
+            eprintln!("rampart: internal error: {info} (please report this)");
+        }
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -67,12 +74,16 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         FailOnArg::Warn => FailOn::Warn,
     };
 
-    let ctx = AuditContext::new(target);
-    let findings = engine::run(&profile, &ctx, &selection);
+    let limits = NetLimits {
+        max_sockets: args.max_sockets,
+        deadline: started + deadline(args)?,
+    };
+    let facts = Facts::new(target, limits);
+    let findings = engine::run(&profile, &facts, &selection);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = Report::new(
         &profile.name,
-        &ctx.target,
+        facts.target(),
         started_at,
         duration_ms,
         findings,
@@ -130,6 +141,21 @@ fn load_profile(args: &AuditArgs) -> Result<Profile, String> {
         (None, None) => return Err("give --profile NAME or --profile-file PATH".into()),
     };
     loaded.map_err(|e| e.to_string())
+}
+
+/// The whole audit's time limit: `--deadline`, or enough for every probe family to use its
+/// `--timeout` a few times over.
+fn deadline(args: &AuditArgs) -> Result<Duration, String> {
+    let seconds = match args.deadline {
+        Some(d) if d > 0.0 && d <= MAX_DEADLINE_SECS => d,
+        Some(d) => {
+            return Err(format!(
+                "--deadline {d}: expected seconds above 0, at most {MAX_DEADLINE_SECS}"
+            ))
+        }
+        None => (args.timeout * DEADLINE_TIMEOUTS).min(MAX_DEADLINE_SECS),
+    };
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
@@ -363,7 +389,7 @@ fn explain(id: &str) -> Result<u8, String> {
     let mut out = format!(
         "{id}: {}\n\nkind:      {}\ncategory:  {}\nseverity:  {}\nprofiles:  {}\n",
         check.title,
-        check.kind.name(),
+        check.kind.tag(),
         check.category(),
         check.severity,
         used_by.join(", ")

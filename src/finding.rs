@@ -127,6 +127,96 @@ impl fmt::Display for Category {
     }
 }
 
+/// Where a finding points, as data: a file and line (env and compose findings), a network
+/// endpoint and URL path (TLS, certificate, HTTP), a compose service and port. Reports render
+/// it; SARIF and fleet reports read it without parsing `subject` back.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The URL path, for HTTP findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The compose service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+impl Location {
+    pub fn file(path: &std::path::Path, line: Option<usize>) -> Self {
+        Location {
+            file: Some(path.display().to_string()),
+            line,
+            ..Location::default()
+        }
+    }
+
+    pub fn endpoint(host: &str, port: u16) -> Self {
+        Location {
+            host: Some(host.to_string()),
+            port: Some(port),
+            ..Location::default()
+        }
+    }
+
+    pub fn service(file: Option<&std::path::Path>, service: &str, port: Option<u16>) -> Self {
+        Location {
+            file: file.map(|f| f.display().to_string()),
+            service: Some(service.to_string()),
+            port,
+            ..Location::default()
+        }
+    }
+
+    pub fn with_path(mut self, path: &str) -> Self {
+        self.path = Some(path.to_string());
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Location::default()
+    }
+
+    /// `file:line`, `host:port/path` or `service` for one-line display.
+    pub fn display(&self) -> Option<String> {
+        if let Some(file) = &self.file {
+            let mut s = file.clone();
+            if let Some(line) = self.line {
+                s.push_str(&format!(":{line}"));
+                if let Some(col) = self.column {
+                    s.push_str(&format!(":{col}"));
+                }
+            }
+            if let Some(service) = &self.service {
+                s.push_str(&format!(" (service {service})"));
+            }
+            return Some(s);
+        }
+        if let Some(host) = &self.host {
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host.clone()
+            };
+            let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+            return Some(format!(
+                "{host}{port}{}",
+                self.path.as_deref().unwrap_or("")
+            ));
+        }
+        self.service.as_ref().map(|s| format!("service {s}"))
+    }
+}
+
 /// One line of the report: what a check concluded about one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -136,6 +226,9 @@ pub struct Finding {
     pub status: Status,
     pub severity: Severity,
     pub subject: String,
+    /// Where the subject is, as data. Always present in JSON (empty when unknown).
+    #[serde(default)]
+    pub location: Location,
     pub message: String,
     pub expected: String,
     pub actual: String,
@@ -159,6 +252,7 @@ pub struct Observation {
     /// Overrides the check's remediation when it does not fit this observation (e.g. an
     /// error saying the subject could not be examined at all).
     pub remediation: Option<Box<str>>,
+    pub location: Option<Box<Location>>,
 }
 
 impl Observation {
@@ -171,6 +265,7 @@ impl Observation {
             actual: String::new(),
             severity: None,
             remediation: None,
+            location: None,
         }
     }
 
@@ -211,6 +306,11 @@ impl Observation {
 
     pub fn remediation(mut self, remediation: impl Into<String>) -> Self {
         self.remediation = Some(remediation.into().into_boxed_str());
+        self
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(Box::new(location));
         self
     }
 }

@@ -143,7 +143,7 @@ impl ResolveOverride {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Target {
     pub root: PathBuf,
     pub env_files: Vec<EnvFileSpec>,

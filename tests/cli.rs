@@ -163,11 +163,11 @@ fn malformed_profile_exits_2_with_position() {
         ("name = \"t\"\ntitle = \"t\"\nbogus = 1\n", ":3:1:"),
         (
             "name = \"t\"\ntitle = \"t\"\n[[check]]\nid = \"t.a\"\ntitle = \"a\"\nremediation = \"r\"\nkind = \"env.nope\"\n",
-            ":7:1:",
+            ":7:8:",
         ),
         (
             "name = \"t\"\ntitle = \"t\"\n[[check]]\nid = \"t.a\"\ntitle = \"a\"\nremediation = \"r\"\nkind = \"env.secret\"\nvar = \"A\"\nmin_length = \"long\"\n",
-            ":3:1:",
+            ":9:14:",
         ),
         ("name = \"t\"\ntitle = \"t\"\nextends = \"missing-profile\"\n", ":3:11:"),
         ("name = \"t\"\ntitle = [\n", ":2:"),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::openssl::{openssl, s_server, self_signed};
-use rampart::net::connect::{resolve, Endpoint};
+use rampart::net::connect::Endpoint;
 use rampart::net::hello::{TLS12, TLS13};
 use rampart::net::suite_scan::kex::KexParams;
 use rampart::net::suite_scan::{scan, Acceptance, SuiteScan};
@@ -36,7 +36,11 @@ fn fixtures() -> &'static Fixtures {
 }
 
 fn endpoint(port: u16) -> Endpoint {
-    resolve("127.0.0.1", port, None, Duration::from_secs(2)).unwrap()
+    Endpoint {
+        host: "127.0.0.1".into(),
+        port,
+        addrs: vec![([127, 0, 0, 1], port).into()],
+    }
 }
 
 fn scan_server(args: &[&str]) -> SuiteScan {

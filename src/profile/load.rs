@@ -2,7 +2,8 @@
 //! validate every check. All errors carry the file, line and column.
 
 use super::builtin;
-use super::error::{refine_span, ProfileError};
+use super::checks::{parse_checks, ParsedCheck};
+use super::error::ProfileError;
 use super::schema::{CheckDef, CheckSetFile, ComposeFileDecl, EnvFileDecl, ProfileFile};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ const MAX_EXTENDS_DEPTH: usize = 8;
 /// Largest profile or check-set file read from disk.
 const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Profile {
     pub name: String,
     pub title: String,
@@ -83,10 +84,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &Source) -> Result<T, ProfileError
     toml::from_str::<T>(&src.text).map_err(|e| {
         let message = e.message().trim().to_string();
         match e.span() {
-            Some(span) => {
-                let span = refine_span(&src.text, span, &message);
-                ProfileError::at(&src.label, &src.text, span, message)
-            }
+            Some(span) => ProfileError::at(&src.label, &src.text, span, message),
             None => ProfileError::whole_file(&src.label, message),
         }
     })
@@ -153,10 +151,15 @@ fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError
 
     for reference in &file.include {
         let set_src = locate(reference, &src, "check set", builtin::check_set)?;
-        let set: CheckSetFile = parse(&set_src)?;
-        merge_checks(&mut profile.check, set.check, &set_src)?;
+        let _set: CheckSetFile = parse(&set_src)?;
+        let checks = parse_checks(&set_src.label, &set_src.text)?;
+        merge_checks(&mut profile.check, checks, &set_src)?;
     }
-    merge_checks(&mut profile.check, file.check, &src)?;
+    merge_checks(
+        &mut profile.check,
+        parse_checks(&src.label, &src.text)?,
+        &src,
+    )?;
 
     for id in &file.disable {
         let before = profile.check.len();
@@ -195,13 +198,11 @@ fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError
 /// a profile overrides an inherited check. Ids must be unique within one file.
 fn merge_checks(
     into: &mut Vec<CheckDef>,
-    new: Vec<Spanned<CheckDef>>,
+    new: Vec<ParsedCheck>,
     src: &Source,
 ) -> Result<(), ProfileError> {
     let mut seen: Vec<String> = Vec::new();
-    for spanned in new {
-        let span = spanned.span();
-        let check = spanned.into_inner();
+    for ParsedCheck { span, check } in new {
         let err = |message: String| ProfileError::at(&src.label, &src.text, span.clone(), message);
         validate_check(&check).map_err(|m| err(format!("check {:?}: {m}", check.id)))?;
         if seen.contains(&check.id) {
@@ -255,40 +256,40 @@ fn is_kebab(part: &str) -> bool {
 }
 
 /// Env checks name env files by role; a role that the profile does not declare is a typo that
-/// would otherwise turn into a silent skip.
+/// would otherwise turn into a silent skip. The error points at the key that names it.
 fn validate_file_roles(
     profile: &Profile,
     src: &Source,
     name: &Spanned<String>,
 ) -> Result<(), ProfileError> {
-    use crate::checks::CheckKind;
     let roles: Vec<&str> = profile.env_file.iter().map(|e| e.role.as_str()).collect();
     for check in &profile.check {
-        let mut named: Vec<&str> = Vec::new();
-        match &check.kind {
-            CheckKind::EnvSecret(c) => named.extend(c.file.as_deref()),
-            CheckKind::EnvValue(c) => named.extend(c.file.as_deref()),
-            CheckKind::EnvEquals(c) => {
-                named.extend(c.file.as_deref());
-                named.extend(c.other_file.as_deref());
-            }
-            _ => {}
-        }
+        let mut named: Vec<(&str, &str)> = check.kind.env_roles();
         if let Some(w) = &check.when {
-            named.extend(w.roles());
+            named.extend(w.roles().into_iter().map(|r| ("when", r)));
         }
-        if let Some(bad) = named.into_iter().find(|r| !roles.contains(r)) {
-            return Err(ProfileError::at(
-                &src.label,
-                &src.text,
-                name.span(),
-                format!(
-                    "check {:?} names env file role {bad:?}, but the profile declares only [{}]",
-                    check.id,
-                    roles.join(", ")
-                ),
-            ));
-        }
+        let Some((key, bad)) = named.into_iter().find(|(_, r)| !roles.contains(r)) else {
+            continue;
+        };
+        let message = format!(
+            "check {:?} names env file role {bad:?}, but the profile declares only [{}]",
+            check.id,
+            roles.join(", ")
+        );
+        let position = check
+            .origin
+            .keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, pos)| *pos);
+        return Err(match position {
+            Some(position) => ProfileError {
+                file: check.origin.file.clone(),
+                position: Some(position),
+                message,
+            },
+            None => ProfileError::at(&src.label, &src.text, name.span(), message),
+        });
     }
     Ok(())
 }

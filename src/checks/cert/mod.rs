@@ -10,17 +10,13 @@ mod hostname;
 mod strength;
 mod trust;
 
-use crate::context::AuditContext;
-use crate::finding::Observation;
-use crate::net::hello::version_name;
-use crate::net::rustls_probe::recorder::{CapturedChain, ChainRecorder};
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::{Category, Observation, Status};
+use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::roots::TrustRoots;
-use crate::net::rustls_probe::{self, HandshakeScan};
-use crate::net::suite_scan::SuiteScan;
 use analyze::CertInfo;
-use rustls::pki_types::{CertificateDer, ServerName};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use time::OffsetDateTime;
 
 fn thirty() -> u32 {
@@ -59,8 +55,15 @@ pub struct CertKeySize {
     pub min_ec_bits: u32,
 }
 
-impl CertExpiry {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for CertExpiry {
+    const TAG: &'static str = "cert.expiry";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.fail_days > self.warn_days {
             return Err(format!(
                 "fail_days ({}) must not exceed warn_days ({})",
@@ -70,42 +73,71 @@ impl CertExpiry {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        with_chain(ctx, |e| dates::expiry(e, self))
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| dates::expiry(e, self))
     }
 }
 
-impl CertKeySize {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for CertKeySize {
+    const TAG: &'static str = "cert.key-size";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.min_rsa_bits == 0 || self.min_ec_bits == 0 {
             return Err("min_rsa_bits and min_ec_bits must be positive".to_string());
         }
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        with_chain(ctx, |e| strength::key_size(e, self))
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| strength::key_size(e, self))
     }
 }
 
-pub fn trust(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain_reporting(ctx, OnAbsence::Report, |e| vec![trust::trust(e)])
+/// Certificate kinds without parameters: the tag and the judgement over the examined chain.
+macro_rules! chain_kind {
+    ($name:ident, $tag:literal, $judge:path) => {
+        crate::no_params_kind!($name);
+
+        impl Kind for $name {
+            const TAG: &'static str = $tag;
+            const CATEGORY: Category = Category::Certificate;
+
+            fn needs(&self) -> Vec<Need> {
+                CHAIN_NEEDS.to_vec()
+            }
+
+            fn judge(&self, facts: &Facts) -> Judgement {
+                with_chain(facts, $judge)
+            }
+        }
+    };
 }
-pub fn hostname(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, hostname::hostname)
+
+crate::no_params_kind!(CertTrust);
+
+impl Kind for CertTrust {
+    const TAG: &'static str = "cert.trust";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain_reporting(facts, OnAbsence::Report, |e| vec![trust::trust(e)])
+    }
 }
-pub fn validity(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, dates::validity)
-}
-pub fn signature(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, strength::signature)
-}
-pub fn self_signed(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::self_signed)
-}
-pub fn chain(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::chain)
-}
+
+chain_kind!(CertHostname, "cert.hostname", hostname::hostname);
+chain_kind!(CertValidity, "cert.validity", dates::validity);
+chain_kind!(CertSignature, "cert.signature", strength::signature);
+chain_kind!(CertSelfSigned, "cert.self-signed", trust::self_signed);
+chain_kind!(CertChain, "cert.chain", trust::chain);
 
 /// The captured chain, read and ready for judging.
 pub struct Examined<'a> {
@@ -215,131 +247,68 @@ impl<'a> Examined<'a> {
     }
 }
 
+/// The chain comes from the rustls handshakes, or from the raw suite scan when no strict
+/// client got one.
+const CHAIN_NEEDS: [Need; 2] = [Need::TlsHandshake, Need::TlsSuites];
+
 /// Which certificate check says why no certificate could be examined; the others skip, so
-/// the cause is reported once instead of once per check.
+/// the cause is reported once instead of once per check with fixes that do not apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OnAbsence {
     Report,
     Defer,
 }
 
-/// Runs `judge` on the captured chain, or explains why there is nothing to judge.
-fn with_chain(
-    ctx: &AuditContext,
-    judge: impl Fn(&Examined<'_>) -> Observation,
-) -> Vec<Observation> {
-    with_chain_reporting(ctx, OnAbsence::Defer, |e| vec![judge(e)])
+/// Runs `judge` on the captured chain, or says why there is nothing to judge.
+fn with_chain(facts: &Facts, judge: impl Fn(&Examined<'_>) -> Observation) -> Judgement {
+    with_chain_reporting(facts, OnAbsence::Defer, |e| vec![judge(e)])
 }
 
 fn with_chain_reporting(
-    ctx: &AuditContext,
+    facts: &Facts,
     on_absence: OnAbsence,
     judge: impl Fn(&Examined<'_>) -> Vec<Observation>,
-) -> Vec<Observation> {
-    let Some(url) = ctx.target.url.as_ref() else {
-        return vec![Observation::skip(
-            "certificate",
-            "needs --url https://HOST to examine the certificate",
-        )];
-    };
-    let fallback_subject = format!("{} certificate", url.host_port());
-    let scan = match rustls_probe::handshake_scan(ctx) {
-        None => {
-            return vec![Observation::skip(
-                fallback_subject,
-                "--url is not https://; there is no certificate to examine",
-            )]
-        }
-        Some(Err(e)) => {
-            return absent(
-                on_absence,
-                fallback_subject,
-                format!("cannot examine the certificate: {e}"),
-            )
-        }
-        Some(Ok(scan)) => scan,
-    };
-    let subject = format!("{} certificate", scan.label);
-    let raw = match crate::checks::tls::suite_scan(ctx) {
-        Some(Ok(raw)) => Some(raw),
-        _ => None,
-    };
-    let found = match (&scan.chain, scan.chain_from) {
-        (Some(chain), Some(v)) => Some((chain, format!("the {} handshake", v.label()))),
-        _ => raw.and_then(|raw| {
-            let chain = ctx
-                .raw_chain
-                .get_or_init(|| judge_raw_chain(raw, &url.host, &scan.roots))
-                .as_ref()?;
-            let version = raw.chain.as_ref().map(|c| c.version).unwrap_or_default();
-            Some((chain, format!("the raw {} probe", version_name(version))))
-        }),
-    };
-    let Some((chain, via)) = found else {
-        return absent(on_absence, subject, why_no_chain(scan, raw));
-    };
-    match Examined::new(
-        subject.clone(),
-        &url.host,
-        chain,
-        &scan.roots,
-        via,
-        OffsetDateTime::now_utc(),
-    ) {
-        Ok(examined) => judge(&examined),
-        Err(e) => absent(
-            on_absence,
-            subject,
-            format!("cannot read the certificate from {}: {e}", scan.label),
-        ),
-    }
-}
-
-fn absent(on_absence: OnAbsence, subject: String, why: String) -> Vec<Observation> {
-    match on_absence {
-        OnAbsence::Report => vec![Observation::error(subject, why).remediation(
+) -> Judgement {
+    let tls = facts.tls();
+    let url = tls.url()?;
+    let absent = |unavailable: Unavailable| match on_absence {
+        OnAbsence::Report => Ok(vec![unavailable.into_observation().remediation(
             "Make sure --url reaches the TLS server (address, port, --resolve) and that it \
              completes a TLS 1.2 or 1.3 handshake; the certificate checks run once a \
              certificate can be read.",
-        )],
-        OnAbsence::Defer => vec![Observation::skip(
-            subject,
+        )]),
+        OnAbsence::Defer => Err(Unavailable::skip(
+            unavailable.subject,
             "no certificate to examine (cert.trust says why)",
-        )],
-    }
-}
-
-/// Runs the certificate verdicts on a chain the raw probe captured.
-fn judge_raw_chain(raw: &SuiteScan, host: &str, roots: &Arc<TrustRoots>) -> Option<CapturedChain> {
-    let presented = raw.chain.as_ref()?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let recorder = ChainRecorder::new(roots.clone(), &provider).ok()?;
-    let name = ServerName::try_from(host).ok()?.to_owned();
-    let certs: Vec<CertificateDer<'_>> = presented
-        .certs
-        .iter()
-        .map(|c| CertificateDer::from(c.as_slice()))
-        .collect();
-    recorder.judge_presented(
-        &certs,
-        &name,
-        presented.ocsp_response.as_deref().unwrap_or(&[]),
-    )
-}
-
-/// Why neither the rustls handshakes nor the raw probe produced a certificate.
-fn why_no_chain(scan: &HandshakeScan, raw: Option<&SuiteScan>) -> String {
-    let raw_why = match raw {
-        None => "the raw probe could not run".to_string(),
-        Some(raw) if raw.versions.iter().any(|v| v.accepted()) => {
-            "the raw probe got no Certificate message".to_string()
-        }
-        Some(raw) => match raw.common_failure() {
-            Some(f) => format!("the raw probe: {f}"),
-            None => "no TLS version was accepted by the raw probe".to_string(),
-        },
+        )
+        .at(tls.location())),
     };
-    format!("{}; {raw_why}", scan.why_no_chain())
+    let presented = match tls.certificate() {
+        Ok(p) => p,
+        Err(u) if u.status == Status::Error => return absent(u),
+        Err(u) => return Err(u),
+    };
+    let subject = format!("{} certificate", presented.label);
+    match Examined::new(
+        subject.clone(),
+        &url.host,
+        presented.chain,
+        presented.roots,
+        presented.via,
+        OffsetDateTime::now_utc(),
+    ) {
+        Ok(examined) => Ok(judge(&examined)
+            .into_iter()
+            .map(|o| o.at(tls.location()))
+            .collect()),
+        Err(e) => absent(
+            Unavailable::error(
+                subject,
+                format!("cannot read the certificate from {}: {e}", presented.label),
+            )
+            .at(tls.location()),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! `compose.public-ports`. They judge the MERGED `ports` lists: an overlay's loopback mapping
 //! is added next to the base file's mapping, it does not replace it.
 
-use super::checks::{LoopbackOnly, NotPublished, PublicPorts, Scope};
-use super::model::{Binding, ComposeProject, Field, PublishedPort, Service};
+use super::checks::{LoopbackOnly, NotPublished, ProjectJudge, PublicPorts, Scope};
+use crate::facts::compose::model::{Binding, ComposeProject, Field, PublishedPort, Service};
 use crate::finding::{Observation, Severity};
 
 fn port_list(ports: &[u16]) -> String {
@@ -105,12 +105,8 @@ fn count_summary(project: &ComposeProject, examined: usize) -> String {
     )
 }
 
-impl LoopbackOnly {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for LoopbackOnly {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut loopback = Vec::new();
         let mut examined = 0;
@@ -167,12 +163,8 @@ impl LoopbackOnly {
     }
 }
 
-impl NotPublished {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for NotPublished {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut tolerated = Vec::new();
         let mut examined = 0;
@@ -238,12 +230,8 @@ impl NotPublished {
     }
 }
 
-impl PublicPorts {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for PublicPorts {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let allowed_text = if self.allowed.is_empty() {
             "no public port".to_string()
         } else {
@@ -375,7 +363,7 @@ mod tests {
             ],
             &env,
         );
-        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail], "{obs:#?}");
         let fail = &obs[0];
         assert_eq!(
@@ -409,7 +397,7 @@ mod tests {
             ],
             &env,
         );
-        let obs = loopback(&[8090]).judge(&fx.scope());
+        let obs = loopback(&[8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert_eq!(obs[0].actual, "0.0.0.0:18090->8090/tcp");
     }
@@ -425,7 +413,7 @@ mod tests {
             ],
             &|_| None,
         );
-        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");
         assert!(
             obs[0].message.contains("loopback only"),
@@ -453,7 +441,7 @@ mod tests {
     ports: [\"2990-3010:2990-3010\"]
 ",
         );
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail; 4], "{obs:#?}");
         assert!(obs[0].message.contains("all interfaces (random host port)"));
         assert!(obs[1].subject.starts_with("service b,"));
@@ -464,7 +452,7 @@ mod tests {
     #[test]
     fn loopback_only_passes_when_port_not_published() {
         let fx = Fixture::yaml("services:\n  web:\n    ports: [\"443:443\"]\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("none of port 3000 is published"));
     }
@@ -472,7 +460,7 @@ mod tests {
     #[test]
     fn host_network_is_not_silently_passed() {
         let fx = Fixture::yaml("services:\n  app:\n    network_mode: host\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Warn]);
         assert!(obs[0].message.contains("network_mode: host"));
     }
@@ -480,7 +468,7 @@ mod tests {
     #[test]
     fn unreadable_port_entries_are_errors_not_passes() {
         let fx = Fixture::yaml("services:\n  app:\n    ports: [\"nohost:3000:3000\"]\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Error]);
         assert!(obs[0].subject.contains("nohost:3000:3000"));
     }
@@ -504,7 +492,7 @@ mod tests {
             ports: vec![5432, 6379],
             allow_loopback: false,
         };
-        let obs = strict.judge(&fx.scope());
+        let obs = strict.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail, Status::Fail]);
         assert!(obs[0]
             .subject
@@ -516,7 +504,7 @@ mod tests {
             ports: vec![5432],
             allow_loopback: true,
         };
-        let obs = lenient.judge(&fx.scope());
+        let obs = lenient.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("loopback only"));
 
@@ -524,7 +512,7 @@ mod tests {
             ports: vec![27017],
             allow_loopback: false,
         };
-        let obs = none.judge(&fx.scope());
+        let obs = none.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("port 27017 not published"));
     }
@@ -551,7 +539,7 @@ mod tests {
             allowed: vec![8085, 1455, 54545],
             note: "open them only when remote OAuth is used".into(),
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(
             statuses(&obs),
             vec![Status::Fail, Status::Fail, Status::Pass, Status::Pass],
@@ -571,14 +559,14 @@ mod tests {
             allowed: vec![80],
             note: String::new(),
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert!(obs[0].message.contains("port 81"));
         let kind = PublicPorts {
             allowed: vec![80, 81],
             note: String::new(),
         };
-        assert_eq!(statuses(&kind.judge(&fx.scope())), vec![Status::Pass]);
+        assert_eq!(statuses(&kind.judge_scope(&fx.scope())), vec![Status::Pass]);
     }
 
     #[test]
@@ -590,7 +578,7 @@ mod tests {
             allowed: vec![],
             note: String::new(),
         }
-        .judge(&fx.scope());
+        .judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0]
             .message

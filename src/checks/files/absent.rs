@@ -1,8 +1,9 @@
 //! `files.absent`: a path that should be gone (e.g. a one-time bootstrap token).
 
 use super::{is_absent, stat_error, validate_pattern};
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
+use crate::checks::{Judgement, Kind};
+use crate::facts::Facts;
+use crate::finding::{Category, Observation, Status};
 use serde::{Deserialize, Serialize};
 
 fn warn() -> Status {
@@ -22,7 +23,7 @@ pub struct FilesAbsent {
 }
 
 impl FilesAbsent {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_pattern(&self.path)?;
         match self.if_present {
             Status::Warn | Status::Fail => Ok(()),
@@ -33,8 +34,8 @@ impl FilesAbsent {
         }
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let path = match ctx.resolve_path(&self.path) {
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let path = match facts.resolve_path(&self.path) {
             Ok(p) => p,
             Err(reason) => return vec![Observation::skip(&self.path, reason)],
         };
@@ -60,6 +61,19 @@ impl FilesAbsent {
             }
         };
         vec![obs.expected("absent")]
+    }
+}
+
+impl Kind for FilesAbsent {
+    const TAG: &'static str = "files.absent";
+    const CATEGORY: Category = Category::Files;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
     }
 }
 

@@ -2,14 +2,11 @@
 
 pub mod absent;
 pub mod git;
-mod gitcmd;
 pub mod mode;
-mod owner;
 
-use crate::context::AuditContext;
+use crate::facts::Facts;
 use crate::finding::Observation;
 use serde::{Deserialize, Serialize};
-use std::io;
 use std::path::PathBuf;
 
 /// Which paths a files check examines: one path (relative to `--root`, `${VAR}` filled from the
@@ -70,10 +67,10 @@ pub(crate) struct Selected {
 }
 
 /// The paths named by `path` or `env_files`, in declaration order.
-pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) -> Vec<Selected> {
+pub(crate) fn select(facts: &Facts, path: Option<&str>, env_files: bool) -> Vec<Selected> {
     if env_files {
-        return ctx
-            .target
+        return facts
+            .target()
             .env_files
             .iter()
             .map(|spec| Selected {
@@ -86,7 +83,7 @@ pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) ->
     let Some(pattern) = path else {
         return Vec::new();
     };
-    vec![match ctx.resolve_path(pattern) {
+    vec![match facts.resolve_path(pattern) {
         Ok(p) => Selected {
             subject: p.display().to_string(),
             path: Ok(p),
@@ -105,43 +102,26 @@ pub(crate) fn no_env_files() -> Observation {
     Observation::skip("env files", "the target declares no env files")
 }
 
-/// Errors that mean "nothing is at this path" rather than "could not look".
-pub(crate) fn is_absent(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-    )
-}
-
-/// A one-line reason for a failed `stat`, naming the path.
-pub(crate) fn stat_error(subject: &str, e: &io::Error) -> String {
-    if e.kind() == io::ErrorKind::PermissionDenied {
-        format!("cannot examine {subject}: permission denied (run as a user that can read it)")
-    } else {
-        format!("cannot examine {subject}: {e}")
-    }
-}
+pub(crate) use crate::facts::files::{is_absent, stat_error};
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    use crate::context::AuditContext;
+    use crate::facts::Facts;
     use crate::target::{EnvFileSpec, Target};
     use std::path::Path;
     use std::time::Duration;
 
-    pub fn ctx(root: &Path) -> AuditContext {
+    pub fn ctx(root: &Path) -> Facts {
         ctx_with_env(root, Vec::new())
     }
 
-    pub fn ctx_with_env(root: &Path, env_files: Vec<EnvFileSpec>) -> AuditContext {
-        AuditContext::new(Target {
+    pub fn ctx_with_env(root: &Path, env_files: Vec<EnvFileSpec>) -> Facts {
+        crate::facts::testing::facts(Target {
             root: root.to_path_buf(),
             env_files,
             compose_files: Vec::new(),
-            url: None,
-            resolve: Vec::new(),
-            ca_certs: Vec::new(),
             timeout: Duration::from_secs(5),
+            ..Target::default()
         })
     }
 

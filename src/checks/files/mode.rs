@@ -1,13 +1,14 @@
 //! `files.mode`: permission bits (at most N), owner, file-or-directory, presence.
 
-use super::owner::{self, ExpectedOwner};
-use super::{is_absent, no_env_files, select, stat_error, validate_selector, Selected};
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use super::{no_env_files, select, validate_selector, Selected};
+use crate::checks::{Judgement, Kind};
+use crate::facts::files::owner::{self, ExpectedOwner};
+use crate::facts::files::stat;
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
-use std::fs::{self, FileType, Metadata};
+use std::fs::FileType;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -59,7 +60,7 @@ pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {
 }
 
 impl FilesMode {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_selector(self.path.as_deref(), self.env_files)?;
         parse_mode(&self.max_mode)?;
         if let Some(owner) = &self.owner {
@@ -72,20 +73,20 @@ impl FilesMode {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
         let max = match parse_mode(&self.max_mode) {
             Ok(m) => m,
             Err(e) => return vec![Observation::error("files", e)],
         };
         let users = owner::system();
         let expected_owner = self.owner.as_deref().map(|o| owner::resolve(o, users));
-        let selected = select(ctx, self.path.as_deref(), self.env_files);
+        let selected = select(facts, self.path.as_deref(), self.env_files);
         if selected.is_empty() {
             return vec![no_env_files()];
         }
         selected
             .iter()
-            .map(|s| self.examine(s, max, expected_owner.as_ref(), users))
+            .map(|s| self.examine(facts, s, max, expected_owner.as_ref(), users))
             .collect()
     }
 
@@ -104,6 +105,7 @@ impl FilesMode {
 
     fn examine(
         &self,
+        facts: &Facts,
         sel: &Selected,
         max: u32,
         expected_owner: Option<&Result<ExpectedOwner, String>>,
@@ -121,9 +123,9 @@ impl FilesMode {
         };
         let expected = self.expected(max, owner);
         let required = sel.required.unwrap_or(self.required);
-        let (meta, link_note) = match stat_following_links(path, subject) {
-            Ok(Entry::Present { meta, link_note }) => (meta, link_note),
-            Ok(Entry::Missing { what }) => {
+        let (meta, link_note) = match facts.files().entry(path, subject) {
+            Ok(stat::Entry::Present { meta, link_note }) => (meta, link_note),
+            Ok(stat::Entry::Missing { what }) => {
                 return if required {
                     Observation::fail(subject, format!("{what}; it is required"))
                         .expected(expected)
@@ -169,46 +171,16 @@ impl FilesMode {
     }
 }
 
-enum Entry {
-    Present {
-        meta: Metadata,
-        /// `symlink to TARGET` when the path is a link: the target's mode is what counts.
-        link_note: Option<String>,
-    },
-    Missing {
-        what: String,
-    },
-}
+impl Kind for FilesMode {
+    const TAG: &'static str = "files.mode";
+    const CATEGORY: Category = Category::Files;
 
-fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String> {
-    let own = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if is_absent(&e) => {
-            return Ok(Entry::Missing {
-                what: "not present".into(),
-            })
-        }
-        Err(e) => return Err(stat_error(subject, &e)),
-    };
-    if !own.file_type().is_symlink() {
-        return Ok(Entry::Present {
-            meta: own,
-            link_note: None,
-        });
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
     }
-    let target = match fs::read_link(path) {
-        Ok(t) => t.display().to_string(),
-        Err(e) => return Err(stat_error(subject, &e)),
-    };
-    match fs::metadata(path) {
-        Ok(meta) => Ok(Entry::Present {
-            meta,
-            link_note: Some(format!("symlink to {target}")),
-        }),
-        Err(e) if is_absent(&e) => Ok(Entry::Missing {
-            what: format!("dangling symlink to {target}: the target is not present"),
-        }),
-        Err(e) => Err(format!("symlink to {target}: {}", stat_error(subject, &e))),
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
     }
 }
 
@@ -347,7 +319,9 @@ mod tests {
     use super::super::testutil::{self, write};
     use super::*;
     use crate::finding::Status;
+    use std::fs;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     fn check(path: &str, max: &str) -> FilesMode {
         FilesMode {

@@ -2,7 +2,10 @@
 //! DHE parameters, ECDHE groups and the per-version suite list. Pure functions of a
 //! [`SuiteScan`]; the check kinds in `checks::mod` feed them the audit's scan.
 
-use crate::finding::{Observation, Severity, Status};
+use super::version::IfMissing;
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation, Severity};
 use crate::net::hello::{version_name, TLS13};
 use crate::net::legacy_probe::suites::{suite_name, suite_traits, KeyExchange, RecordProtection};
 use crate::net::suite_scan::kex::{group_name, KexParams};
@@ -21,31 +24,79 @@ fn listed(scan: &SuiteScan, keep: impl Fn(u16) -> bool) -> Vec<String> {
         .collect()
 }
 
-fn warn_or_fail() -> Status {
-    Status::Warn
+fn warn() -> IfMissing {
+    IfMissing::Warn
 }
+
+/// Suite kinds without parameters: the tag and the judgement over the suite scan.
+macro_rules! suite_kind {
+    ($(#[$doc:meta])* $name:ident, $tag:literal, $judge:path) => {
+        crate::no_params_kind!($(#[$doc])* $name);
+
+        impl Kind for $name {
+            const TAG: &'static str = $tag;
+            const CATEGORY: Category = Category::Tls;
+
+            fn needs(&self) -> Vec<Need> {
+                vec![Need::TlsSuites]
+            }
+
+            fn judge(&self, facts: &Facts) -> Judgement {
+                super::with_suites(facts, $judge)
+            }
+        }
+    };
+}
+
+suite_kind!(
+    /// `tls.suites`: the accepted suites of each version, as information.
+    SuiteList,
+    "tls.suites",
+    suite_list
+);
+suite_kind!(
+    /// `tls.cbc-suites`: CBC-mode suites accepted (warn), or accepted with AEAD preferred (info).
+    CbcSuites,
+    "tls.cbc-suites",
+    cbc_suites
+);
+suite_kind!(
+    /// `tls.server-preference`: the server picks the stronger suite whatever the client's order.
+    ServerPreference,
+    "tls.server-preference",
+    server_preference
+);
+suite_kind!(
+    /// `tls.ecdhe-groups`: the ECDHE groups accepted at TLS 1.2, as information.
+    EcdheGroups,
+    "tls.ecdhe-groups",
+    ecdhe_groups
+);
 
 /// `tls.forward-secrecy`: every accepted suite uses an ephemeral key exchange.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardSecrecy {
     /// Status when a suite without forward secrecy (static RSA) is accepted.
-    #[serde(default = "warn_or_fail")]
-    pub if_static_rsa: Status,
+    #[serde(default = "warn")]
+    pub if_static_rsa: IfMissing,
+}
+
+impl Kind for ForwardSecrecy {
+    const TAG: &'static str = "tls.forward-secrecy";
+    const CATEGORY: Category = Category::Tls;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsSuites]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        super::with_suites(facts, |scan| self.judge_scan(scan))
+    }
 }
 
 impl ForwardSecrecy {
-    pub fn validate(&self) -> Result<(), String> {
-        match self.if_static_rsa {
-            Status::Warn | Status::Fail => Ok(()),
-            other => Err(format!(
-                "if_static_rsa = {:?}: expected \"warn\" or \"fail\"",
-                other.as_str()
-            )),
-        }
-    }
-
-    pub fn judge(&self, scan: &SuiteScan) -> Vec<Observation> {
+    pub fn judge_scan(&self, scan: &SuiteScan) -> Vec<Observation> {
         let subject = format!("{} key exchange", scan.label);
         let expected = "only ECDHE, DHE or TLS 1.3 key exchange";
         let static_rsa = listed(scan, |id| !suite_traits(id).forward_secret());
@@ -58,7 +109,7 @@ impl ForwardSecrecy {
             .actual(format!("{} suites accepted", scan.all_suites().len()))];
         }
         vec![Observation::new(
-            self.if_static_rsa,
+            self.if_static_rsa.status(),
             subject,
             format!(
                 "{} suite{} without forward secrecy accepted (static RSA key exchange): whoever \
@@ -194,8 +245,15 @@ pub struct DheParams {
     pub min_bits: u32,
 }
 
-impl DheParams {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for DheParams {
+    const TAG: &'static str = "tls.dhe-params";
+    const CATEGORY: Category = Category::Tls;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsSuites]
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.min_bits < 512 {
             return Err(format!(
                 "min_bits = {}: expected at least 512",
@@ -205,7 +263,13 @@ impl DheParams {
         Ok(())
     }
 
-    pub fn judge(&self, scan: &SuiteScan) -> Vec<Observation> {
+    fn judge(&self, facts: &Facts) -> Judgement {
+        super::with_suites(facts, |scan| self.judge_scan(scan))
+    }
+}
+
+impl DheParams {
+    pub fn judge_scan(&self, scan: &SuiteScan) -> Vec<Observation> {
         let subject = format!("{} DHE parameters", scan.label);
         let expected = format!("DHE primes of at least {} bits, or no DHE", self.min_bits);
         let mut primes: Vec<(u32, u16, u16)> = Vec::new();
@@ -320,6 +384,7 @@ pub fn suite_list(scan: &SuiteScan) -> Vec<Observation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Status;
     use crate::net::hello::{TLS12, TLS13};
     use crate::net::suite_scan::test_support::scan_with;
     use crate::net::suite_scan::{Acceptance, AcceptedSuite};
@@ -347,22 +412,17 @@ mod tests {
     #[test]
     fn static_rsa_is_named_and_takes_the_profile_status() {
         let fs = ForwardSecrecy {
-            if_static_rsa: Status::Fail,
+            if_static_rsa: IfMissing::Fail,
         };
-        let o = &fs.judge(&scan(&[0xC02F, 0x009C]))[0];
+        let o = &fs.judge_scan(&scan(&[0xC02F, 0x009C]))[0];
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.actual, "TLS_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2)");
         assert_eq!(o.subject, "h:443 key exchange");
-        let o = &ForwardSecrecy {
-            if_static_rsa: Status::Warn,
-        }
-        .judge(&scan(&[0xC02F]))[0];
-        assert_eq!(o.status, Status::Pass);
-        assert!(ForwardSecrecy {
-            if_static_rsa: Status::Pass
-        }
-        .validate()
-        .is_err());
+        let fs = ForwardSecrecy {
+            if_static_rsa: IfMissing::Warn,
+        };
+        assert_eq!(fs.judge_scan(&scan(&[0xC02F]))[0].status, Status::Pass);
+        assert!(toml::from_str::<ForwardSecrecy>("if_static_rsa = \"pass\"").is_err());
     }
 
     #[test]
@@ -412,14 +472,14 @@ mod tests {
             kex: Some(KexParams::Dhe { prime_bits: 1024 }),
         };
         let check = DheParams { min_bits: 2048 };
-        let o = &check.judge(&s)[0];
+        let o = &check.judge_scan(&s)[0];
         assert_eq!(o.status, Status::Fail);
         assert!(o.message.contains("1024-bit prime"), "{}", o.message);
         s.versions[1].suites[0].kex = Some(KexParams::Dhe { prime_bits: 2048 });
-        assert_eq!(check.judge(&s)[0].status, Status::Pass);
+        assert_eq!(check.judge_scan(&s)[0].status, Status::Pass);
         s.versions[1].suites[0].kex = None;
-        assert_eq!(check.judge(&s)[0].status, Status::Error);
-        assert_eq!(check.judge(&scan(&[0xC02F]))[0].status, Status::Pass);
+        assert_eq!(check.judge_scan(&s)[0].status, Status::Error);
+        assert_eq!(check.judge_scan(&scan(&[0xC02F]))[0].status, Status::Pass);
     }
 
     #[test]

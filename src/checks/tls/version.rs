@@ -4,11 +4,12 @@
 //! that speaks TLS 1.2 only with CBC, static-RSA or DHE suites is still seen speaking it. The
 //! rustls handshake is the second opinion: what a strict modern client makes of the version.
 
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation, Status};
 use crate::net::hello;
 use crate::net::legacy_probe::suites::suite_name;
-use crate::net::rustls_probe::{self, TlsVersion, VersionOutcome};
+use crate::net::rustls_probe::{TlsVersion, VersionOutcome};
 use crate::net::suite_scan::{Acceptance, SuiteScan};
 use serde::{Deserialize, Serialize};
 
@@ -18,79 +19,59 @@ const SUITES_SHOWN: usize = 4;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TlsVersionCheck {
-    /// "1.2" or "1.3".
-    pub version: String,
-    /// Status when the server does not accept the version (`fail` or `warn`).
-    #[serde(default = "fail")]
-    pub if_missing: Status,
-    /// Status when the version is missing but a newer one is accepted (a TLS 1.3-only server
-    /// is secure; missing 1.2 is then a compatibility matter). Defaults to `if_missing`.
+    /// "1.2" or "1.3" (older versions: `tls.legacy-versions`).
+    pub version: TlsVersion,
+    /// Status when the server does not accept the version.
     #[serde(default)]
-    pub if_newer_accepted: Option<Status>,
+    pub if_missing: IfMissing,
+    /// Status when the version is missing but a newer one is accepted (a TLS 1.3-only server
+    /// is secure; its missing 1.2 is a compatibility matter). Defaults to `if_missing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub if_newer_accepted: Option<IfMissing>,
 }
 
-fn fail() -> Status {
-    Status::Fail
+/// How a missing version (or another shortfall a profile may rate) counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IfMissing {
+    #[default]
+    Fail,
+    Warn,
+}
+
+impl IfMissing {
+    pub fn status(self) -> Status {
+        match self {
+            IfMissing::Fail => Status::Fail,
+            IfMissing::Warn => Status::Warn,
+        }
+    }
+}
+
+impl Kind for TlsVersionCheck {
+    const TAG: &'static str = "tls.version";
+    const CATEGORY: Category = Category::Tls;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsHandshake, Need::TlsSuites]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let tls = facts.tls();
+        // The strict client's opinion is a note; its absence does not stop the verdict.
+        let strict = tls.handshake().ok().map(|s| s.outcome(self.version));
+        super::with_suites(facts, |scan| vec![self.judge_scan(scan, strict)])
+    }
 }
 
 impl TlsVersionCheck {
-    fn parsed_version(&self) -> Option<TlsVersion> {
-        match self.version.trim() {
-            "1.2" => Some(TlsVersion::Tls12),
-            "1.3" => Some(TlsVersion::Tls13),
-            _ => None,
-        }
-    }
-
-    pub fn validate(&self) -> Result<(), String> {
-        if self.parsed_version().is_none() {
-            return Err(format!(
-                "version {:?}: expected \"1.2\" or \"1.3\" (older versions: tls.legacy-versions)",
-                self.version
-            ));
-        }
-        for (key, status) in [
-            ("if_missing", Some(self.if_missing)),
-            ("if_newer_accepted", self.if_newer_accepted),
-        ] {
-            if let Some(status) = status.filter(|s| !matches!(s, Status::Fail | Status::Warn)) {
-                return Err(format!(
-                    "{key} = {:?}: expected \"fail\" or \"warn\"",
-                    status.as_str()
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let Some(version) = self.parsed_version() else {
-            return vec![Observation::error(
-                "tls",
-                format!("version {:?} is not 1.2 or 1.3", self.version),
-            )];
-        };
-        let strict = match rustls_probe::handshake_scan(ctx) {
-            Some(Ok(scan)) => Some(scan.outcome(version).clone()),
-            _ => None,
-        };
-        super::with_suite_scan(ctx, version.label(), |scan| {
-            vec![self.judge(version, scan, strict.as_ref())]
-        })
-    }
-
-    /// Judges one version from the raw scan, with the strict client's outcome as a second
+    /// Judges the version from the raw scan, with the strict client's outcome as a second
     /// opinion (`None` when that handshake could not be tried).
-    pub fn judge(
-        &self,
-        version: TlsVersion,
-        scan: &SuiteScan,
-        strict: Option<&VersionOutcome>,
-    ) -> Observation {
-        let name = version.label();
+    pub fn judge_scan(&self, scan: &SuiteScan, strict: Option<&VersionOutcome>) -> Observation {
+        let name = self.version.label();
         let subject = format!("{} {name}", scan.label);
         let expected = format!("{name} accepted");
-        let wire = match version {
+        let wire = match self.version {
             TlsVersion::Tls12 => hello::TLS12,
             TlsVersion::Tls13 => hello::TLS13,
         };
@@ -99,12 +80,12 @@ impl TlsVersionCheck {
             .iter()
             .any(|v| v.version > wire && v.accepted());
         let strict_note = strict.map(|o| strict_client_note(name, o));
-        let Some(raw) = scan.version(wire) else {
-            return Observation::error(subject, format!("{name} was not probed"));
-        };
         let with_note = |actual: String| match &strict_note {
             Some(note) => format!("{actual}; {note}"),
             None => actual,
+        };
+        let Some(raw) = scan.version(wire) else {
+            return Observation::error(subject, format!("{name} was not probed"));
         };
         match &raw.acceptance {
             Acceptance::Accepted => {
@@ -134,8 +115,8 @@ impl TlsVersionCheck {
             }
             Acceptance::NotAccepted { reason } => {
                 let status = match self.if_newer_accepted {
-                    Some(status) if newer_accepted => status,
-                    _ => self.if_missing,
+                    Some(rating) if newer_accepted => rating.status(),
+                    _ => self.if_missing.status(),
                 };
                 let mut message = format!("{name} not accepted");
                 if newer_accepted {
@@ -197,11 +178,15 @@ mod tests {
     use crate::net::legacy_probe::ProbeFailure;
     use crate::net::suite_scan::test_support::scan_with;
 
-    fn check(version: &str, if_missing: Status, if_newer: Option<Status>) -> TlsVersionCheck {
+    fn check(
+        version: TlsVersion,
+        if_missing: IfMissing,
+        newer: Option<IfMissing>,
+    ) -> TlsVersionCheck {
         TlsVersionCheck {
-            version: version.to_string(),
+            version,
             if_missing,
-            if_newer_accepted: if_newer,
+            if_newer_accepted: newer,
         }
     }
 
@@ -212,15 +197,17 @@ mod tests {
     }
 
     #[test]
-    fn validate_accepts_only_modern_versions_and_fail_or_warn() {
-        assert!(check("1.2", Status::Fail, None).validate().is_ok());
-        assert!(check("1.3", Status::Warn, None).validate().is_ok());
-        assert!(check("1.1", Status::Fail, None).validate().is_err());
-        assert!(check("1.3", Status::Pass, None).validate().is_err());
-        assert!(check("1.3", Status::Error, None).validate().is_err());
-        assert!(check("1.2", Status::Fail, Some(Status::Pass))
-            .validate()
-            .is_err());
+    fn parameters_are_typed_when_the_profile_loads() {
+        let parse = |text: &str| toml::from_str::<TlsVersionCheck>(text);
+        let ok = parse("version = \"1.3\"\nif_missing = \"warn\"").unwrap();
+        assert_eq!(ok, check(TlsVersion::Tls13, IfMissing::Warn, None));
+        assert_eq!(
+            parse("version = \"1.2\"\nif_newer_accepted = \"warn\"").unwrap(),
+            check(TlsVersion::Tls12, IfMissing::Fail, Some(IfMissing::Warn))
+        );
+        assert!(parse("version = \"1.1\"").is_err());
+        assert!(parse("version = \"1.3\"\nif_missing = \"pass\"").is_err());
+        assert!(parse("version = \"1.2\"\nif_newer_accepted = \"error\"").is_err());
     }
 
     #[test]
@@ -232,7 +219,7 @@ mod tests {
         let strict = VersionOutcome::Refused {
             reason: "peer incompatible".into(),
         };
-        let o = check("1.2", Status::Fail, None).judge(TlsVersion::Tls12, &scan, Some(&strict));
+        let o = check(TlsVersion::Tls12, IfMissing::Fail, None).judge_scan(&scan, Some(&strict));
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.subject, "h:443 TLS 1.2");
         assert_eq!(o.message, "TLS 1.2 accepted (2 suites)");
@@ -254,19 +241,16 @@ mod tests {
             (hello::TLS13, Acceptance::Accepted, &[0x1301]),
             (hello::TLS12, refused(), &[]),
         ]);
-        let c = check("1.2", Status::Fail, Some(Status::Warn));
-        let o = c.judge(TlsVersion::Tls12, &scan, None);
+        let c = check(TlsVersion::Tls12, IfMissing::Fail, Some(IfMissing::Warn));
+        let o = c.judge_scan(&scan, None);
         assert_eq!(o.status, Status::Warn);
         assert!(o.message.contains("a newer version is"), "{}", o.message);
         let only_old = scan_with(&[
             (hello::TLS13, refused(), &[]),
             (hello::TLS12, refused(), &[]),
         ]);
-        assert_eq!(
-            c.judge(TlsVersion::Tls12, &only_old, None).status,
-            Status::Fail
-        );
-        let missing13 = check("1.3", Status::Warn, None).judge(TlsVersion::Tls13, &only_old, None);
+        assert_eq!(c.judge_scan(&only_old, None).status, Status::Fail);
+        let missing13 = check(TlsVersion::Tls13, IfMissing::Warn, None).judge_scan(&only_old, None);
         assert_eq!(missing13.status, Status::Warn);
     }
 
@@ -274,18 +258,12 @@ mod tests {
     fn a_failed_probe_is_an_error_unless_rustls_got_through() {
         let failure = ProbeFailure::Local("stalled".into());
         let scan = scan_with(&[(hello::TLS13, Acceptance::Failed(failure), &[])]);
-        let c = check("1.3", Status::Warn, None);
-        assert_eq!(
-            c.judge(TlsVersion::Tls13, &scan, None).status,
-            Status::Error
-        );
+        let c = check(TlsVersion::Tls13, IfMissing::Warn, None);
+        assert_eq!(c.judge_scan(&scan, None).status, Status::Error);
         let strict = VersionOutcome::Accepted {
             suite: "TLS13_AES_128_GCM_SHA256".into(),
             later_failure: None,
         };
-        assert_eq!(
-            c.judge(TlsVersion::Tls13, &scan, Some(&strict)).status,
-            Status::Pass
-        );
+        assert_eq!(c.judge_scan(&scan, Some(&strict)).status, Status::Pass);
     }
 }

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Tagged;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// Real compose files are a few KiB; anything this large is not one.
@@ -43,25 +42,12 @@ pub struct RawService {
 
 /// The file's text; `Ok(None)` when it does not exist. Errors name the file.
 pub fn read(path: &Path) -> Result<Option<String>, String> {
-    let shown = path.display();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{shown}: cannot open: {e}")),
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "{shown}: larger than {} KiB, not read",
-            MAX_FILE_BYTES / 1024
-        ));
+    use crate::facts::read::{read_text, ReadError, ReadTextError};
+    match read_text(path, MAX_FILE_BYTES as usize) {
+        Ok(text) => Ok(Some(text)),
+        Err(ReadTextError::Read(ReadError::NotFound)) => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| format!("{shown}: not UTF-8 text"))
 }
 
 /// Parses a compose document. The error says what is wrong and, when known, where

@@ -191,7 +191,7 @@ fn parse_long(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::compose::model::Binding;
+    use crate::facts::compose::model::Binding;
 
     fn no_env(_: &str) -> Option<String> {
         None

@@ -7,10 +7,10 @@
 //! Error messages name the line (and the key when it is known) but never quote the text:
 //! a malformed line may well be a secret pasted in the wrong place.
 
-use crate::checks::template::{self, OnMalformed, Rules, TemplateError};
+use crate::facts::template::{self, OnMalformed, Rules, TemplateError};
+use crate::finding::Location;
 use crate::target::EnvFileSpec;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// Env files are small; anything bigger is not one.
@@ -73,6 +73,11 @@ impl LoadedEnv {
         }
     }
 
+    /// The file and the line that defines `key` (the file alone when it is not defined).
+    pub fn location(&self, key: &str) -> Location {
+        Location::file(&self.spec.path, self.var(key).map(|v| v.line))
+    }
+
     /// `path:line` for a variable, the subject of findings about it.
     pub fn locate(&self, key: &str) -> String {
         match self.var(key) {
@@ -105,32 +110,13 @@ pub fn load(path: &std::path::Path) -> EnvState {
 
 /// The file's text, or the state explaining why there is none.
 fn read_text(path: &Path) -> Result<String, EnvState> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(EnvState::Missing),
-        Err(e) => return Err(EnvState::Unusable(format!("cannot be read: {e}"))),
-    };
-    if meta.is_dir() {
-        return Err(EnvState::Unusable("a directory, not a file".into()));
+    use crate::facts::read::{read_bounded, ReadError};
+    match read_bounded(path, MAX_FILE_BYTES as usize) {
+        Ok(bytes) => text_from_bytes(bytes).map_err(EnvState::Unusable),
+        Err(ReadError::NotFound) => Err(EnvState::Missing),
+        Err(ReadError::TooLarge { .. }) => Err(too_big()),
+        Err(e) => Err(EnvState::Unusable(e.to_string())),
     }
-    // A FIFO or device would block or never end; an env file is a regular file.
-    if !meta.is_file() {
-        return Err(EnvState::Unusable("not a regular file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
-    let mut bytes = Vec::new();
-    // The file may grow between the size check and the read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    text_from_bytes(bytes).map_err(EnvState::Unusable)
 }
 
 fn too_big() -> EnvState {
