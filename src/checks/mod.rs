@@ -46,6 +46,11 @@ crate::kinds! {
     CertSignature => cert::CertSignature,
     CertSelfSigned => cert::CertSelfSigned,
     CertChain => cert::CertChain,
+    CertChainOrder => cert::CertChainOrder,
+    CertKeyUsage => cert::CertKeyUsage,
+    CertKeyType => cert::CertKeyType,
+    CertLifetime => cert::CertLifetime,
+    CertOcspStapling => cert::CertOcspStapling,
 }
 
 impl CheckKind {

@@ -7,14 +7,20 @@
 pub mod analyze;
 mod dates;
 mod hostname;
+mod lifetime;
+mod stapling;
 mod strength;
 mod trust;
+mod usage;
 
+use crate::checks::tls::version::IfMissing;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need, Unavailable};
 use crate::finding::{Category, Observation, Status};
+use crate::net::legacy_probe::suites::{suite_traits, KeyExchange};
 use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::roots::TrustRoots;
+use crate::net::suite_scan::SuiteScan;
 use analyze::CertInfo;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -138,6 +144,71 @@ chain_kind!(CertValidity, "cert.validity", dates::validity);
 chain_kind!(CertSignature, "cert.signature", strength::signature);
 chain_kind!(CertSelfSigned, "cert.self-signed", trust::self_signed);
 chain_kind!(CertChain, "cert.chain", trust::chain);
+chain_kind!(CertChainOrder, "cert.chain-order", trust::chain_order);
+chain_kind!(CertLifetime, "cert.lifetime", lifetime::lifetime);
+chain_kind!(CertOcspStapling, "cert.ocsp-stapling", stapling::stapling);
+
+crate::no_params_kind!(
+    /// `cert.key-usage`: keyUsage/extendedKeyUsage fit the key exchanges the server accepts.
+    CertKeyUsage
+);
+
+impl Kind for CertKeyUsage {
+    const TAG: &'static str = "cert.key-usage";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        // Without a suite list, judge as a TLS 1.3 client would: the key signs.
+        let exchanges = match facts.tls().suites() {
+            Ok(scan) => key_exchanges(scan),
+            Err(_) => usage::KeyExchanges {
+                signed: true,
+                rsa_encrypted: false,
+            },
+        };
+        with_chain(facts, |e| usage::key_usage(e, exchanges))
+    }
+}
+
+fn key_exchanges(scan: &SuiteScan) -> usage::KeyExchanges {
+    let suites = scan.all_suites();
+    let traits = || suites.iter().map(|(id, _)| suite_traits(*id));
+    usage::KeyExchanges {
+        signed: traits().any(|t| t.forward_secret()),
+        rsa_encrypted: traits().any(|t| t.key_exchange == KeyExchange::StaticRsa),
+    }
+}
+
+fn fail() -> IfMissing {
+    IfMissing::Fail
+}
+
+/// `cert.key-type`: the leaf key is one browsers accept (not Ed25519/Ed448).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertKeyType {
+    /// Status for an EdDSA leaf: `fail` for a public web endpoint; an API-only deployment
+    /// whose clients accept EdDSA can lower it to `warn`.
+    #[serde(default = "fail")]
+    pub if_eddsa: IfMissing,
+}
+
+impl Kind for CertKeyType {
+    const TAG: &'static str = "cert.key-type";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| usage::key_type(e, self.if_eddsa))
+    }
+}
 
 /// The captured chain, read and ready for judging.
 pub struct Examined<'a> {

@@ -331,4 +331,44 @@ mod tests {
         let expired = Error::InvalidCertificate(CertificateError::Expired);
         assert_eq!(describe(&expired), "a certificate of the chain has expired");
     }
+
+    #[test]
+    fn a_chain_sent_out_of_order_warns() {
+        let (root, root_issuer) = ca("order root");
+        let (mid, mid_issuer) = intermediate(&root_issuer);
+        let key = KeyPair::generate().unwrap();
+        let leaf = leaf_params(&["a.test"])
+            .signed_by(&key, &mid_issuer)
+            .unwrap();
+        let shuffled = Fixture::new(&[&leaf, &root, &mid], "a.test", Some(&root.pem()));
+        let o = chain_order(&shuffled.examined());
+        assert_eq!(o.status, Status::Warn, "{o:?}");
+        assert!(o.message.contains("#1 -> #3 -> #2"), "{}", o.message);
+        let ordered = Fixture::new(&[&leaf, &mid, &root], "a.test", Some(&root.pem()));
+        assert_eq!(chain_order(&ordered.examined()).status, Status::Pass);
+    }
+}
+
+/// `cert.chain-order`: the server sends its certificates leaf first, each followed by its
+/// issuer. Clients that do not reorder (older Java, embedded stacks) fail on a shuffled chain.
+pub fn chain_order(e: &Examined<'_>) -> Observation {
+    let expected = "leaf first, then each certificate's issuer in turn";
+    let path = e.presented_path();
+    let in_order = path.iter().enumerate().all(|(i, position)| i == *position);
+    let order: Vec<String> = path.iter().map(|p| format!("#{}", p + 1)).collect();
+    let detail = format!("chain as linked by issuer: {}", order.join(" -> "));
+    let observation = if in_order {
+        e.pass(format!(
+            "sent in order ({} certificate{} in the chain)",
+            path.len(),
+            if path.len() == 1 { "" } else { "s" }
+        ))
+    } else {
+        e.warn(format!(
+            "sent out of order: the issuer chain runs {} instead of #1 -> #2 -> ...; clients \
+             that do not reorder the chain fail to build it",
+            order.join(" -> ")
+        ))
+    };
+    observation.expected(expected).actual(e.actual(&detail))
 }
