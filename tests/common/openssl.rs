@@ -106,3 +106,75 @@ pub fn s_server(dir: &Path, cert: &Path, key: &Path, args: &[&str]) -> SServer {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A self-signed CA written as `NAME.pem` / `NAME.key`.
+pub fn ca(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let cert = dir.join(format!("{name}.pem"));
+    let key = dir.join(format!("{name}.key"));
+    let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let subj = format!("/CN={name}");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            &subj,
+            "-days",
+            "365",
+            "-keyout",
+            k,
+            "-out",
+            c,
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    (cert, key)
+}
+
+/// A certificate for localhost signed by `issuer`, with `key` ("ec", "ed25519", "rsa:2048"),
+/// lasting `days`, with extra `-addext` values. Written as `NAME.pem` / `NAME.key`.
+pub fn issued(
+    dir: &Path,
+    name: &str,
+    key: &str,
+    issuer: &(PathBuf, PathBuf),
+    days: u32,
+    addext: &[&str],
+) -> (PathBuf, PathBuf) {
+    let cert = dir.join(format!("{name}.pem"));
+    let keyf = dir.join(format!("{name}.key"));
+    let (c, k) = (cert.to_str().unwrap(), keyf.to_str().unwrap());
+    let days = days.to_string();
+    let subj = format!("/CN={name}");
+    let mut args = vec![
+        "req", "-x509", "-newkey", key, "-nodes", "-subj", &subj, "-days", &days,
+    ];
+    if key == "ec" {
+        args.extend_from_slice(&["-pkeyopt", "ec_paramgen_curve:P-256"]);
+    }
+    args.extend_from_slice(&[
+        "-CA",
+        issuer.0.to_str().unwrap(),
+        "-CAkey",
+        issuer.1.to_str().unwrap(),
+    ]);
+    args.extend_from_slice(&["-keyout", k, "-out", c]);
+    // `req -x509` marks certificates CA:TRUE unless told otherwise.
+    if !addext.iter().any(|e| e.starts_with("basicConstraints")) {
+        args.extend_from_slice(&["-addext", "basicConstraints=critical,CA:FALSE"]);
+    }
+    for ext in addext {
+        args.extend_from_slice(&["-addext", ext]);
+    }
+    openssl(dir, &args);
+    (cert, keyf)
+}
