@@ -213,6 +213,30 @@ fn unix_to_datetime(t: rustls::pki_types::UnixTime) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
+/// `cert.chain-order`: the server sends its certificates leaf first, each followed by its
+/// issuer. Clients that do not reorder (older Java, embedded stacks) fail on a shuffled chain.
+pub fn chain_order(e: &Examined<'_>) -> Observation {
+    let expected = "leaf first, then each certificate's issuer in turn";
+    let path = e.presented_path();
+    let in_order = path.iter().enumerate().all(|(i, position)| i == *position);
+    let order: Vec<String> = path.iter().map(|p| format!("#{}", p + 1)).collect();
+    let detail = format!("chain as linked by issuer: {}", order.join(" -> "));
+    let observation = if in_order {
+        e.pass(format!(
+            "sent in order ({} certificate{} in the chain)",
+            path.len(),
+            if path.len() == 1 { "" } else { "s" }
+        ))
+    } else {
+        e.warn(format!(
+            "sent out of order: the issuer chain runs {} instead of #1 -> #2 -> ...; clients \
+             that do not reorder the chain fail to build it",
+            order.join(" -> ")
+        ))
+    };
+    observation.expected(expected).actual(e.actual(&detail))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::analyze::tests::{ca, leaf_params};
@@ -347,28 +371,4 @@ mod tests {
         let ordered = Fixture::new(&[&leaf, &mid, &root], "a.test", Some(&root.pem()));
         assert_eq!(chain_order(&ordered.examined()).status, Status::Pass);
     }
-}
-
-/// `cert.chain-order`: the server sends its certificates leaf first, each followed by its
-/// issuer. Clients that do not reorder (older Java, embedded stacks) fail on a shuffled chain.
-pub fn chain_order(e: &Examined<'_>) -> Observation {
-    let expected = "leaf first, then each certificate's issuer in turn";
-    let path = e.presented_path();
-    let in_order = path.iter().enumerate().all(|(i, position)| i == *position);
-    let order: Vec<String> = path.iter().map(|p| format!("#{}", p + 1)).collect();
-    let detail = format!("chain as linked by issuer: {}", order.join(" -> "));
-    let observation = if in_order {
-        e.pass(format!(
-            "sent in order ({} certificate{} in the chain)",
-            path.len(),
-            if path.len() == 1 { "" } else { "s" }
-        ))
-    } else {
-        e.warn(format!(
-            "sent out of order: the issuer chain runs {} instead of #1 -> #2 -> ...; clients \
-             that do not reorder the chain fail to build it",
-            order.join(" -> ")
-        ))
-    };
-    observation.expected(expected).actual(e.actual(&detail))
 }
