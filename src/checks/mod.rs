@@ -37,6 +37,7 @@ crate::kinds! {
     TlsServerPreference => tls::suites::ServerPreference,
     TlsDheParams => tls::suites::DheParams,
     TlsEcdheGroups => tls::suites::EcdheGroups,
+    TlsRenegotiation => tls::renegotiation::Renegotiation,
 
     CertTrust => cert::CertTrust,
     CertHostname => cert::CertHostname,

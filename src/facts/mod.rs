@@ -74,6 +74,7 @@ pub enum Need {
     TlsLegacyVersions,
     TlsWeakCiphers,
     TlsSuites,
+    TlsRenegotiation,
 }
 
 /// How network facts are bounded.
@@ -135,6 +136,11 @@ impl Facts {
                 async {
                     if want(Need::TlsSuites) {
                         tls.suites(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsRenegotiation) {
+                        tls.renegotiation(&self.target, &self.net).await;
                     }
                 },
             );

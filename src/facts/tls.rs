@@ -9,6 +9,7 @@ use crate::finding::Location;
 use crate::net::connect::{Endpoint, NetError};
 use crate::net::hello::version_name;
 use crate::net::legacy_probe::{self, LegacyScan, WeakCipherScan};
+use crate::net::renegotiation::{self, RenegotiationError, RenegotiationProbe};
 use crate::net::rustls_probe::recorder::{CapturedChain, ChainRecorder};
 use crate::net::rustls_probe::roots::TrustRoots;
 use crate::net::rustls_probe::{self, HandshakeScan};
@@ -55,6 +56,7 @@ pub struct TlsFacts {
     legacy: Gathered<LegacyScan>,
     weak_ciphers: Gathered<WeakCipherScan>,
     suites: Gathered<SuiteScan>,
+    renegotiation: Gathered<Result<RenegotiationProbe, RenegotiationError>>,
     /// The raw probe's TLS 1.2 chain with its verdicts, judged once when rustls got none.
     raw_chain: OnceLock<Option<CapturedChain>>,
 }
@@ -144,6 +146,22 @@ impl TlsFacts {
                 let endpoint = self.endpoint(target, net).await.clone()?;
                 let timeout = target.timeout;
                 net.blocking(SUITE_SOCKETS, move || suite_scan::scan(&endpoint, timeout))
+                    .await
+                    .map_err(TlsFactError::Runtime)
+            })
+            .await
+    }
+
+    pub async fn renegotiation(
+        &self,
+        target: &Target,
+        net: &NetRuntime,
+    ) -> &Result<Result<RenegotiationProbe, RenegotiationError>, TlsFactError> {
+        self.renegotiation
+            .get_or_init(|| async {
+                let endpoint = self.endpoint(target, net).await.clone()?;
+                let timeout = target.timeout;
+                net.blocking(1, move || renegotiation::probe(&endpoint, timeout))
                     .await
                     .map_err(TlsFactError::Runtime)
             })
@@ -271,6 +289,18 @@ impl<'a> TlsView<'a> {
         self.url()?;
         let gathered = self.net.block_on(self.facts.suites(self.target, self.net));
         self.read("enumerate cipher suites", gathered)
+    }
+
+    /// The client-initiated renegotiation probe; its own failure (e.g. the server speaks no
+    /// suite the probe implements) is part of the fact.
+    pub fn renegotiation(
+        &self,
+    ) -> Result<&'a Result<RenegotiationProbe, RenegotiationError>, Unavailable> {
+        self.url()?;
+        let gathered = self
+            .net
+            .block_on(self.facts.renegotiation(self.target, self.net));
+        self.read("probe renegotiation", gathered)
     }
 
     /// The chain the server presents: from the rustls handshakes, or, when no strict client

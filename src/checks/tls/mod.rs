@@ -3,6 +3,7 @@
 
 pub mod ciphers;
 pub mod legacy;
+pub mod renegotiation;
 pub mod suites;
 pub mod version;
 
