@@ -194,6 +194,19 @@ fn audit_of_a_cbc_and_static_rsa_server_names_the_weaknesses() {
         "warn"
     );
     assert_eq!(status(&r, "tls.suites", "TLS 1.2 suites"), "pass");
+    let client = |name: &str| -> String {
+        common::findings(&r, "tls.client-simulation")
+            .into_iter()
+            .find(|f| f["subject"].as_str().unwrap_or("").ends_with(name))
+            .unwrap_or_else(|| panic!("no simulation for {name}"))["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        client("Chrome 131 / Edge 131").contains("TLS 1.2 with TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
+    );
+    assert!(client("Python 3.12 ssl (OpenSSL 3)").contains("cannot connect"));
     // The certificate came from the raw TLS 1.2 probe: rustls cannot talk to this server.
     assert_eq!(status(&r, "cert.hostname", "certificate"), "pass");
     assert_eq!(status(&r, "cert.key-size", "certificate"), "pass");

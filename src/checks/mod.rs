@@ -38,6 +38,7 @@ crate::kinds! {
     TlsDheParams => tls::suites::DheParams,
     TlsEcdheGroups => tls::suites::EcdheGroups,
     TlsRenegotiation => tls::renegotiation::Renegotiation,
+    TlsClientSimulation => tls::clients::ClientSimulation,
 
     CertTrust => cert::CertTrust,
     CertHostname => cert::CertHostname,

@@ -2,6 +2,7 @@
 //! client compatibility.
 
 pub mod ciphers;
+pub mod clients;
 pub mod legacy;
 pub mod renegotiation;
 pub mod suites;
