@@ -46,7 +46,7 @@ fn endpoint(port: u16) -> Endpoint {
 fn scan_server(args: &[&str]) -> SuiteScan {
     let f = fixtures();
     let server = s_server(&f.path, &f.cert, &f.key, args);
-    let result = scan(&endpoint(server.port), Duration::from_secs(3));
+    let result = scan(&endpoint(server.port), Duration::from_secs(3), 8);
     drop(server);
     result
 }

@@ -27,7 +27,7 @@ const MAX_ADDRS: usize = 8;
 const HANDSHAKE_SOCKETS: usize = 2;
 const LEGACY_SOCKETS: usize = 3;
 const WEAK_CIPHER_SOCKETS: usize = 8;
-/// The suite scan runs one line of rounds per version and key-exchange family at once.
+/// Connections the suite scan holds open at once (one per line of rounds in flight).
 const SUITE_SOCKETS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,9 +145,11 @@ impl TlsFacts {
             .get_or_init(|| async {
                 let endpoint = self.endpoint(target, net).await.clone()?;
                 let timeout = target.timeout;
-                net.blocking(SUITE_SOCKETS, move || suite_scan::scan(&endpoint, timeout))
-                    .await
-                    .map_err(TlsFactError::Runtime)
+                net.blocking(SUITE_SOCKETS, move || {
+                    suite_scan::scan(&endpoint, timeout, SUITE_SOCKETS)
+                })
+                .await
+                .map_err(TlsFactError::Runtime)
             })
             .await
     }

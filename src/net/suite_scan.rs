@@ -181,46 +181,66 @@ struct Offer<'a> {
     key_share: Option<&'a [u8]>,
 }
 
-pub fn scan(endpoint: &Endpoint, timeout: Duration) -> SuiteScan {
+/// One line of rounds to run.
+#[derive(Clone)]
+enum Job {
+    /// A family of suites at TLS 1.2 or older.
+    Suites(u16, Vec<u16>),
+    Tls13,
+    Groups,
+}
+
+/// Scans with at most `parallel` connections open at once.
+pub fn scan(endpoint: &Endpoint, timeout: Duration, parallel: usize) -> SuiteScan {
     let key_share = x25519_public_key();
     let key_share = key_share.as_deref();
-    let (lines, tls13, groups) = std::thread::scope(|s| {
-        let lines: Vec<_> = VERSIONS[1..]
-            .iter()
-            .flat_map(|v| families(*v).into_iter().map(move |f| (*v, f)))
-            .map(|(version, family)| {
+    // Longest lines first (TLS 1.2 families, TLS 1.3, the groups), so the pool ends together.
+    let mut jobs: Vec<Job> = families(hello::TLS12)
+        .into_iter()
+        .map(|f| Job::Suites(hello::TLS12, f))
+        .collect();
+    jobs.push(Job::Tls13);
+    jobs.push(Job::Groups);
+    for version in [hello::TLS11, hello::TLS10] {
+        jobs.extend(
+            families(version)
+                .into_iter()
+                .map(|f| Job::Suites(version, f)),
+        );
+    }
+    let run = |job: &Job| match job {
+        Job::Suites(version, suites) => {
+            let offer = Offer {
+                version: *version,
+                groups: None,
+                key_share: None,
+            };
+            suite_rounds(endpoint, timeout, offer, suites.clone())
+        }
+        Job::Tls13 => match key_share {
+            Some(key) => {
                 let offer = Offer {
-                    version,
+                    version: hello::TLS13,
                     groups: None,
-                    key_share: None,
+                    key_share: Some(key),
                 };
-                let job = s.spawn(move || suite_rounds(endpoint, timeout, offer, family));
-                (version, job)
-            })
-            .collect();
-        let tls13 = s.spawn(move || {
-            let suites = TLS13_SUITES.iter().map(|(id, _)| *id).collect();
-            match key_share {
-                Some(key) => {
-                    let offer = Offer {
-                        version: hello::TLS13,
-                        groups: None,
-                        key_share: Some(key),
-                    };
-                    suite_rounds(endpoint, timeout, offer, suites)
-                }
-                None => local_failure("no random bytes for a TLS 1.3 key share"),
+                let suites = TLS13_SUITES.iter().map(|(id, _)| *id).collect();
+                suite_rounds(endpoint, timeout, offer, suites)
             }
-        });
-        let groups = s.spawn(move || group_rounds(endpoint, timeout));
-        let lines: Vec<(u16, Line)> = lines
-            .into_iter()
-            .map(|(v, job)| (v, job.join().unwrap_or_else(|_| thread_died())))
-            .collect();
-        let tls13 = tls13.join().unwrap_or_else(|_| thread_died());
-        let groups = groups.join().unwrap_or_else(|_| thread_died());
-        (lines, tls13, groups)
-    });
+            None => local_failure("no random bytes for a TLS 1.3 key share"),
+        },
+        Job::Groups => group_rounds(endpoint, timeout),
+    };
+    let done = run_pool(&jobs, parallel, run);
+    let mut lines: Vec<(u16, Line)> = Vec::new();
+    let (mut tls13, mut groups) = (thread_died(), thread_died());
+    for (job, line) in jobs.iter().zip(done) {
+        match job {
+            Job::Suites(version, _) => lines.push((*version, line)),
+            Job::Tls13 => tls13 = line,
+            Job::Groups => groups = line,
+        }
+    }
 
     let mut versions = vec![version_result(hello::TLS13, std::iter::once(&tls13))];
     for version in &VERSIONS[1..] {
@@ -273,20 +293,51 @@ pub fn scan(endpoint: &Endpoint, timeout: Duration) -> SuiteScan {
     }
 }
 
-/// The suites of a version split by key exchange, so each family's rounds run on their own.
+/// Runs every job on at most `parallel` threads (each holding one connection at a time) and
+/// returns their lines in job order.
+fn run_pool(jobs: &[Job], parallel: usize, run: impl Fn(&Job) -> Line + Sync) -> Vec<Line> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Line>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..parallel.clamp(1, jobs.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let line = run(job);
+                if let Some(slot) = results.get(i) {
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(line);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| slot.into_inner().ok().flatten().unwrap_or_else(thread_died))
+        .collect()
+}
+
+/// The suites of a version split by key exchange and record protection, so each family's
+/// rounds run on their own and no line of rounds is long (a line costs one round trip per
+/// accepted suite).
 fn families(version: u16) -> Vec<Vec<u16>> {
-    let mut families: Vec<Vec<u16>> = vec![Vec::new(); 5];
+    let mut families: Vec<Vec<u16>> = vec![Vec::new(); 10];
     for id in negotiable_suites(version >= hello::TLS12) {
         let t = suite_traits(id);
-        let family = match (t.key_exchange, t.ecdsa) {
+        let exchange = match (t.key_exchange, t.ecdsa) {
             (KeyExchange::Ecdhe, true) => 0,
             (KeyExchange::Ecdhe, false) => 1,
             (KeyExchange::Dhe, _) => 2,
             (KeyExchange::StaticRsa, _) => 3,
             _ => 4,
         };
-        families[family].push(id);
+        let aead = usize::from(t.protection == RecordProtection::Aead);
+        families[exchange * 2 + aead].push(id);
     }
+    families.retain(|f| !f.is_empty());
     // Strong suites first within a family, as a real client would offer them.
     for family in &mut families {
         family.sort_by_key(|id| std::cmp::Reverse(strength(*id)));

@@ -65,8 +65,21 @@ fn families_cover_every_negotiable_suite_once_strong_first() {
     let families = families(hello::TLS12);
     let total: usize = families.iter().map(Vec::len).sum();
     assert_eq!(total, negotiable_suites(true).len());
-    assert!(strength(families[1][0]) >= strength(*families[1].last().unwrap()));
-    assert!(families[3].contains(&0x002F) && families[2].contains(&0x009E));
+    for family in &families {
+        assert!(strength(family[0]) >= strength(*family.last().unwrap()));
+        let kinds: std::collections::HashSet<_> = family
+            .iter()
+            .map(|id| {
+                (
+                    suite_traits(*id).key_exchange,
+                    suite_traits(*id).protection == RecordProtection::Aead,
+                )
+            })
+            .collect();
+        assert_eq!(kinds.len(), 1, "one key exchange and protection per family");
+    }
+    let with = |id: u16| families.iter().position(|f| f.contains(&id));
+    assert_ne!(with(0x002F), with(0x009C), "CBC and AEAD static RSA apart");
 }
 
 #[test]
