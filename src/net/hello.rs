@@ -71,14 +71,10 @@ pub const MAX_FLIGHT_RECORDS: usize = 128;
 
 /// "SSL 3.0", "TLS 1.2", ... for a wire version.
 pub fn version_name(version: u16) -> String {
-    match version {
-        0x0002 => "SSL 2.0".into(),
-        SSL3 => "SSL 3.0".into(),
-        TLS10 => "TLS 1.0".into(),
-        TLS11 => "TLS 1.1".into(),
-        TLS12 => "TLS 1.2".into(),
-        TLS13 => "TLS 1.3".into(),
-        other => format!("version 0x{other:04x}"),
+    match crate::net::version::TlsVersion::from_wire(version) {
+        Some(v) => v.label().to_string(),
+        None if version == 0x0002 => "SSL 2.0".into(),
+        None => format!("version 0x{version:04x}"),
     }
 }
 

@@ -6,3 +6,4 @@ pub mod legacy_probe;
 pub mod renegotiation;
 pub mod rustls_probe;
 pub mod suite_scan;
+pub mod version;

@@ -7,7 +7,6 @@
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation, Status};
-use crate::net::hello;
 use crate::net::legacy_probe::suites::suite_name;
 use crate::net::rustls_probe::{TlsVersion, VersionOutcome};
 use crate::net::suite_scan::{Acceptance, SuiteScan};
@@ -59,7 +58,7 @@ impl Kind for TlsVersionCheck {
     fn judge(&self, facts: &Facts) -> Judgement {
         let tls = facts.tls();
         // The strict client's opinion is a note; its absence does not stop the verdict.
-        let strict = tls.handshake().ok().map(|s| s.outcome(self.version));
+        let strict = tls.handshake().ok().and_then(|s| s.outcome(self.version));
         super::with_suites(facts, |scan| vec![self.judge_scan(scan, strict)])
     }
 }
@@ -71,10 +70,7 @@ impl TlsVersionCheck {
         let name = self.version.label();
         let subject = format!("{} {name}", scan.label);
         let expected = format!("{name} accepted");
-        let wire = match self.version {
-            TlsVersion::Tls12 => hello::TLS12,
-            TlsVersion::Tls13 => hello::TLS13,
-        };
+        let wire = self.version.wire();
         let newer_accepted = scan
             .versions
             .iter()
@@ -175,6 +171,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::hello;
     use crate::net::legacy_probe::ProbeFailure;
     use crate::net::suite_scan::test_support::scan_with;
 
