@@ -89,22 +89,24 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         findings,
     );
 
-    let style = Style {
+    // Colour is decided per stream: the terminal may get it, a report file never does.
+    let stdout_style = Style {
         color: use_color(args.color),
     };
-    let rendered = match format {
+    let file_style = Style { color: false };
+    let render = |format: Format, style: Style| match format {
         Format::Text => report::text::render(&report, style, fail_on),
         Format::Json => report::json::render(&report),
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &rendered)
+            std::fs::write(path, render(format, file_style))
                 .map_err(|e| format!("--output {}: {e}", path.display()))?;
             if format != Format::Text {
-                write_stdout(&report::text::render(&report, style, fail_on))?;
+                write_stdout(&render(Format::Text, stdout_style))?;
             }
         }
-        None => write_stdout(&rendered)?,
+        None => write_stdout(&render(format, stdout_style))?,
     }
     Ok(if report.gated(fail_on) > 0 {
         EXIT_GATED
@@ -169,6 +171,20 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         .iter()
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
+    // The URL's own port, and 80 for the plain-HTTP redirect check.
+    if let Some(stray) = resolve.iter().find(|r| {
+        url.as_ref()
+            .is_none_or(|u| u.host != r.host || (u.port != r.port && r.port != 80))
+    }) {
+        let target = url
+            .as_ref()
+            .map(|u| format!("--url names {}", u.host_port()))
+            .unwrap_or_else(|| "there is no --url".into());
+        return Err(format!(
+            "--resolve {}:{}:{}: matches no audited host and port ({target})",
+            stray.host, stray.port, stray.addr
+        ));
+    }
     let ca_certs = match &args.ca_file {
         Some(path) => crate::net::rustls_probe::roots::read_ca_file(path)?,
         None => Vec::new(),
@@ -301,6 +317,35 @@ fn build_selection(args: &AuditArgs, profile: &Profile) -> Result<Selection, Str
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // A selection that leaves nothing to run would print "PASSED" for an audit that examined
+    // nothing: refuse it, and say what the profile does have.
+    let mut present: Vec<Category> = profile.check.iter().map(|c| c.category()).collect();
+    present.sort();
+    present.dedup();
+    let names = |cats: &[Category]| {
+        cats.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let selected = profile
+        .check
+        .iter()
+        .filter(|c| only.is_empty() || only.contains(&c.category()))
+        .filter(|c| !args.skip.contains(&c.id))
+        .count();
+    if selected == 0 {
+        let asked = if only.is_empty() {
+            "--skip".to_string()
+        } else {
+            format!("--only {}", names(&only))
+        };
+        return Err(format!(
+            "{asked} leaves no check of profile {} to run (its categories: {})",
+            profile.name,
+            names(&present)
+        ));
+    }
     for id in &args.skip {
         if !profile.check.iter().any(|c| &c.id == id) {
             return Err(format!(

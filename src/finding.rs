@@ -50,6 +50,25 @@ impl fmt::Display for Status {
     }
 }
 
+/// The status a rule reports when it is not met, where a profile may choose: `fail` (gates the
+/// deploy) or `warn` (advisory). Typed so `pass` or `skip` cannot be configured by mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailStatus {
+    #[default]
+    Fail,
+    Warn,
+}
+
+impl FailStatus {
+    pub fn status(self) -> Status {
+        match self {
+            FailStatus::Fail => Status::Fail,
+            FailStatus::Warn => Status::Warn,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -312,5 +331,14 @@ impl Observation {
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(Box::new(location));
         self
+    }
+
+    /// [`Observation::at`] unless the observation already says where it looked.
+    pub fn or_at(self, location: impl FnOnce() -> Location) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.at(location())
+        }
     }
 }

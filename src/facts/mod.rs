@@ -10,12 +10,14 @@
 
 pub mod compose;
 pub mod env;
+pub mod error;
 pub mod files;
 pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;
 
+use crate::facts::error::FactError;
 use crate::finding::{Location, Observation, Status};
 use crate::target::Target;
 use env::{EnvState, LoadedEnv};
@@ -218,7 +220,7 @@ impl Facts {
     /// Resolves a profile path under `--root`, filling `${VAR}` (with compose's `:-` and
     /// friends) from the primary env file. A variable used without a default that is unset
     /// is the error, named.
-    pub fn resolve_path(&self, pattern: &str) -> Result<PathBuf, String> {
+    pub fn resolve_path(&self, pattern: &str) -> Result<PathBuf, FactError> {
         let missing = std::cell::RefCell::new(Vec::new());
         let lookup = |name: &str| {
             let value = self.interpolation_var(name).filter(|v| !v.is_empty());
@@ -234,10 +236,12 @@ impl Facts {
             .iter()
             .find(|n| template::used_without_default(pattern, n))
         {
-            return Err(format!("{name} is not set in the env file"));
+            return Err(FactError::Unset(name.clone()));
         }
         if expanded.trim().is_empty() {
-            return Err(format!("path {pattern:?} is empty once filled in"));
+            return Err(FactError::from(format!(
+                "path {pattern:?} is empty once filled in"
+            )));
         }
         let path = PathBuf::from(expanded);
         Ok(if path.is_absolute() {
@@ -264,6 +268,36 @@ pub mod testing {
 
     use super::*;
     use std::time::Duration;
+
+    /// Fake facts: one env file with these variables, held in memory (nothing on disk).
+    pub fn with_env(vars: &[(&str, &str)]) -> Facts {
+        let spec = crate::target::EnvFileSpec {
+            role: "main".into(),
+            path: PathBuf::from("/fake/.env"),
+            required: true,
+        };
+        let mut file = env::EnvFile::default();
+        for (line, (key, value)) in vars.iter().enumerate() {
+            file.vars.insert(
+                key.to_string(),
+                env::EnvVar {
+                    value: value.to_string(),
+                    line: line + 1,
+                },
+            );
+        }
+        let target = Target {
+            env_files: vec![spec.clone()],
+            timeout: Duration::from_secs(1),
+            ..Target::default()
+        };
+        let facts = facts(target);
+        let _ = facts.env_files.set(vec![LoadedEnv {
+            spec,
+            state: EnvState::Parsed(file),
+        }]);
+        facts
+    }
 
     pub fn facts(target: Target) -> Facts {
         Facts::new(

@@ -13,9 +13,9 @@ mod strength;
 mod trust;
 mod usage;
 
-use crate::checks::tls::version::IfMissing;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::FailStatus;
 use crate::finding::{Category, Observation, Status};
 use crate::net::legacy_probe::suites::{suite_traits, KeyExchange};
 use crate::net::rustls_probe::recorder::CapturedChain;
@@ -183,8 +183,8 @@ fn key_exchanges(scan: &SuiteScan) -> usage::KeyExchanges {
     }
 }
 
-fn fail() -> IfMissing {
-    IfMissing::Fail
+fn fail() -> FailStatus {
+    FailStatus::Fail
 }
 
 /// `cert.key-type`: the leaf key is one browsers accept (not Ed25519/Ed448).
@@ -194,7 +194,7 @@ pub struct CertKeyType {
     /// Status for an EdDSA leaf: `fail` for a public web endpoint; an API-only deployment
     /// whose clients accept EdDSA can lower it to `warn`.
     #[serde(default = "fail")]
-    pub if_eddsa: IfMissing,
+    pub if_eddsa: FailStatus,
 }
 
 impl Kind for CertKeyType {

@@ -3,7 +3,7 @@
 
 use super::analyze::KeyInfo;
 use super::Examined;
-use crate::checks::tls::version::IfMissing;
+use crate::finding::FailStatus;
 use crate::finding::Observation;
 
 /// The key exchanges the server accepted, as far as the leaf's usage bits are concerned.
@@ -80,7 +80,7 @@ pub fn key_usage(e: &Examined<'_>, exchanges: KeyExchanges) -> Observation {
 }
 
 /// `cert.key-type`: an Ed25519/Ed448 leaf, which no mainstream browser accepts.
-pub fn key_type(e: &Examined<'_>, if_eddsa: IfMissing) -> Observation {
+pub fn key_type(e: &Examined<'_>, if_eddsa: FailStatus) -> Observation {
     let expected = "an RSA or ECDSA leaf key (browsers do not accept Ed25519/Ed448 certificates)";
     let key = &e.leaf().key;
     let observation = match key {
@@ -154,18 +154,18 @@ mod tests {
         let key = KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
         let leaf = leaf_params(&["a.test"]).signed_by(&key, &issuer).unwrap();
         let f = Fixture::new(&[&leaf], "a.test", Some(&root.pem()));
-        let o = key_type(&f.examined(), IfMissing::Fail);
+        let o = key_type(&f.examined(), FailStatus::Fail);
         assert_eq!(o.status, Status::Fail);
         assert!(o.message.contains("Ed25519"), "{}", o.message);
         assert_eq!(
-            key_type(&f.examined(), IfMissing::Warn).status,
+            key_type(&f.examined(), FailStatus::Warn).status,
             Status::Warn
         );
         let ec = KeyPair::generate().unwrap();
         let leaf = leaf_params(&["a.test"]).signed_by(&ec, &issuer).unwrap();
         let f = Fixture::new(&[&leaf], "a.test", Some(&root.pem()));
         assert_eq!(
-            key_type(&f.examined(), IfMissing::Fail).status,
+            key_type(&f.examined(), FailStatus::Fail).status,
             Status::Pass
         );
     }

@@ -4,7 +4,7 @@
 
 use super::checks::{LoopbackOnly, NotPublished, ProjectJudge, PublicPorts, Scope};
 use crate::facts::compose::model::{Binding, ComposeProject, Field, PublishedPort, Service};
-use crate::finding::{Observation, Severity};
+use crate::finding::{Location, Observation, Severity};
 
 fn port_list(ports: &[u16]) -> String {
     ports
@@ -105,77 +105,28 @@ fn count_summary(project: &ComposeProject, examined: usize) -> String {
     )
 }
 
-impl ProjectJudge for LoopbackOnly {
-    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
-        let mut out = Vec::new();
-        let mut loopback = Vec::new();
-        let mut examined = 0;
-        for (name, service) in &project.services {
-            if service.uses_host_network() {
-                out.push(host_network_warning(name, &self.ports));
-            }
-            for port in &service.ports {
-                let hits: Vec<u16> = self
-                    .ports
-                    .iter()
-                    .copied()
-                    .filter(|p| port.touches(*p))
-                    .collect();
-                if hits.is_empty() {
-                    continue;
-                }
-                examined += 1;
-                if port.binding() == Binding::Loopback {
-                    loopback.push(format!("{name} {}", port.describe()));
-                    continue;
-                }
-                let twins = loopback_twins(service, port, &hits);
-                let message = format!(
-                    "{} is published on {}, not only on loopback{}{}",
-                    named_ports(&hits),
-                    where_bound(port),
-                    resolution(port),
-                    layering_note(scope, &twins)
-                );
-                out.push(
-                    Observation::fail(port_subject(scope, name, port), message)
-                        .expected("bound to 127.0.0.1 or ::1 only")
-                        .actual(port.describe()),
-                );
-            }
-        }
-        out.extend(scope.problems(project, &[Field::Ports]));
-        if out.is_empty() {
-            let detail = if loopback.is_empty() {
-                format!("none of {} is published", named_ports(&self.ports))
-            } else {
-                format!("bound to loopback only: {}", loopback.join(", "))
-            };
-            out.push(
-                Observation::pass(
-                    "published ports",
-                    format!("{detail}; {}", count_summary(project, examined)),
-                )
-                .expected(format!("{} on loopback only", named_ports(&self.ports))),
-            );
-        }
-        out
-    }
+/// What `compose.loopback-only` and `compose.not-published` share: the ports a rule covers,
+/// whether a loopback binding satisfies it, and how to word its verdicts.
+struct PortRule<'a> {
+    ports: &'a [u16],
+    allow_loopback: bool,
+    expected: &'a str,
+    /// After "N is published on WHERE": what makes that a failure.
+    exposed: &'a str,
+    /// The pass message when nothing matching is published.
+    none_published: String,
+    /// The pass message's prefix before the loopback bindings it accepted.
+    loopback_published: &'a str,
 }
 
-impl ProjectJudge for NotPublished {
-    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
+impl PortRule<'_> {
+    fn judge(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut tolerated = Vec::new();
         let mut examined = 0;
-        let expected = if self.allow_loopback {
-            "not published, or on loopback only"
-        } else {
-            "not published"
-        };
         for (name, service) in &project.services {
             if service.uses_host_network() {
-                out.push(host_network_warning(name, &self.ports));
+                out.push(host_network_warning(name, self.ports));
             }
             for port in &service.ports {
                 let hits: Vec<u16> = self
@@ -198,35 +149,75 @@ impl ProjectJudge for NotPublished {
                     Vec::new()
                 };
                 let message = format!(
-                    "{} is published on {}{}{}",
+                    "{} is published on {}{}{}{}",
                     named_ports(&hits),
                     where_bound(port),
+                    self.exposed,
                     resolution(port),
                     layering_note(scope, &twins)
                 );
                 out.push(
                     Observation::fail(port_subject(scope, name, port), message)
-                        .expected(expected)
-                        .actual(port.describe()),
+                        .expected(self.expected)
+                        .actual(port.describe())
+                        .at(Location::service(
+                            Some(&port.source),
+                            name,
+                            port.host_ports().map(|r| *r.start()),
+                        )),
                 );
             }
         }
         out.extend(scope.problems(project, &[Field::Ports]));
         if out.is_empty() {
             let detail = if tolerated.is_empty() {
-                format!("{} not published", named_ports(&self.ports))
+                self.none_published.clone()
             } else {
-                format!("published on loopback only: {}", tolerated.join(", "))
+                format!("{}: {}", self.loopback_published, tolerated.join(", "))
             };
             out.push(
                 Observation::pass(
                     "published ports",
                     format!("{detail}; {}", count_summary(project, examined)),
                 )
-                .expected(expected),
+                .expected(self.expected),
             );
         }
         out
+    }
+}
+
+impl ProjectJudge for LoopbackOnly {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
+        let expected = format!("{} on loopback only", named_ports(&self.ports));
+        PortRule {
+            ports: &self.ports,
+            allow_loopback: true,
+            expected: &expected,
+            exposed: ", not only on loopback",
+            none_published: format!("none of {} is published", named_ports(&self.ports)),
+            loopback_published: "bound to loopback only",
+        }
+        .judge(scope, project)
+    }
+}
+
+impl ProjectJudge for NotPublished {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
+        let expected = if self.allow_loopback {
+            "not published, or on loopback only"
+        } else {
+            "not published"
+        };
+        PortRule {
+            ports: &self.ports,
+            allow_loopback: self.allow_loopback,
+            expected,
+            exposed: "",
+            none_published: format!("{} not published", named_ports(&self.ports)),
+            loopback_published: "published on loopback only",
+        }
+        .judge(scope, project)
     }
 }
 

@@ -127,7 +127,12 @@ impl Kind for EnvEquals {
 
     fn judge(&self, facts: &Facts) -> Judgement {
         let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        Ok(self.observe_env(env, facts))
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self
+            .observe_env(env, facts)
+            .into_iter()
+            .map(located)
+            .collect())
     }
 }
 

@@ -458,7 +458,8 @@ impl Kind for EnvValue {
 
     fn judge(&self, facts: &Facts) -> Judgement {
         let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        Ok(self.observe_env(env))
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self.observe_env(env).into_iter().map(located).collect())
     }
 }
 

@@ -94,7 +94,7 @@ impl FilesGit {
         let rels: Vec<&OsStr> = items.iter().map(|i| i.rel.as_os_str()).collect();
         let tracked = match facts.files().git_tracked(top, &rels) {
             Ok(t) => t,
-            Err(e) => return all_error(items, &e),
+            Err(e) => return all_error(items, &e.to_string()),
         };
         let tracked_under = |rel: &Path| -> Vec<&PathBuf> {
             tracked.iter().filter(|t| t.starts_with(rel)).collect()
@@ -110,7 +110,7 @@ impl FilesGit {
         } else {
             match facts.files().git_ignored(top, &to_ask) {
                 Ok(m) => m,
-                Err(e) => return all_error(items, &e),
+                Err(e) => return all_error(items, &e.to_string()),
             }
         };
 

@@ -36,23 +36,15 @@ pub(crate) fn validate_selector(path: Option<&str>, env_files: bool) -> Result<(
     }
 }
 
-/// A path pattern must name something and close every `${`.
+/// A path pattern must name something and be a well-formed template (the same `${...}`
+/// syntax, with compose's `:-` defaults, that paths are filled in with).
 pub(crate) fn validate_pattern(pattern: &str) -> Result<(), String> {
     if pattern.trim().is_empty() {
         return Err("`path` is empty".into());
     }
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("`path` {pattern:?}: unclosed `${{`"))?;
-        if after[..end].is_empty() {
-            return Err(format!("`path` {pattern:?}: empty `${{}}`"));
-        }
-        rest = &after[end + 1..];
-    }
-    Ok(())
+    crate::facts::template::expand(pattern, &|_| None, &crate::facts::template::PATH_RULES)
+        .map(|_| ())
+        .map_err(|e| format!("`path` {pattern:?}: {e}"))
 }
 
 /// One path a check examines.
@@ -91,7 +83,7 @@ pub(crate) fn select(facts: &Facts, path: Option<&str>, env_files: bool) -> Vec<
         },
         Err(reason) => Selected {
             subject: pattern.to_string(),
-            path: Err(reason),
+            path: Err(reason.to_string()),
             required: None,
         },
     }]
@@ -175,6 +167,29 @@ mod tests {
         assert_eq!(sel[0].subject, "${STATE_ROOT_DIR}/bootstrap.txt");
         let reason = sel[0].path.clone().unwrap_err();
         assert!(reason.contains("STATE_ROOT_DIR"), "{reason}");
+    }
+
+    #[test]
+    fn paths_are_filled_in_like_compose_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".env"), "DATA_DIR=/srv/data\n").unwrap();
+        let with_env = testutil::ctx_with_env(root, vec![testutil::env_spec(root, ".env", true)]);
+        let without = testutil::ctx(root);
+        let path = |facts: &Facts, p: &str| select(facts, Some(p), false)[0].path.clone();
+        assert_eq!(
+            path(&without, "${DATA_DIR:-data}/x"),
+            Ok(root.join("data/x"))
+        );
+        assert_eq!(
+            path(&with_env, "${DATA_DIR:-data}/x"),
+            Ok("/srv/data/x".into())
+        );
+        assert_eq!(path(&with_env, "$DATA_DIR/x"), Ok("/srv/data/x".into()));
+        assert_eq!(path(&with_env, "${DATA_DIR}"), Ok("/srv/data".into()));
+        let unset = path(&without, "$DATA_DIR/x").unwrap_err();
+        assert!(unset.contains("DATA_DIR is not set"), "{unset}");
+        assert!(path(&without, "$$DATA_DIR").is_ok());
     }
 
     #[test]

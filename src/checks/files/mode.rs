@@ -2,6 +2,7 @@
 
 use super::{no_env_files, select, validate_selector, Selected};
 use crate::checks::{Judgement, Kind};
+use crate::facts::error::FactError;
 use crate::facts::files::owner::{self, ExpectedOwner};
 use crate::facts::files::stat;
 use crate::facts::Facts;
@@ -27,7 +28,7 @@ pub struct FilesMode {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub env_files: bool,
     /// Octal, as a string: "0600". Bits beyond it fail the check.
-    pub max_mode: String,
+    pub max_mode: Mode,
     /// A missing required path fails; a missing optional one is skipped.
     #[serde(default)]
     pub required: bool,
@@ -41,6 +42,26 @@ pub struct FilesMode {
 /// Permission bits plus setuid, setgid and sticky.
 const ALL_MODE_BITS: u32 = 0o7777;
 const WORLD_WRITABLE: u32 = 0o002;
+
+/// Permission bits, written in profiles as an octal string (`"0600"`) and checked when the
+/// profile loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode(pub u32);
+
+impl Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{:04o}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_mode(&text)
+            .map(Mode)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 /// `"0600"`, `"600"` or `"0o600"` to its bits.
 pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {
@@ -62,7 +83,6 @@ pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {
 impl FilesMode {
     fn validate_params(&self) -> Result<(), String> {
         validate_selector(self.path.as_deref(), self.env_files)?;
-        parse_mode(&self.max_mode)?;
         if let Some(owner) = &self.owner {
             if owner.is_empty() || owner.contains([':', ' ', '\t', '\n']) {
                 return Err(format!(
@@ -74,10 +94,7 @@ impl FilesMode {
     }
 
     fn observe(&self, facts: &Facts) -> Vec<Observation> {
-        let max = match parse_mode(&self.max_mode) {
-            Ok(m) => m,
-            Err(e) => return vec![Observation::error("files", e)],
-        };
+        let max = self.max_mode.0;
         let users = owner::system();
         let expected_owner = self.owner.as_deref().map(|o| owner::resolve(o, users));
         let selected = select(facts, self.path.as_deref(), self.env_files);
@@ -108,8 +125,8 @@ impl FilesMode {
         facts: &Facts,
         sel: &Selected,
         max: u32,
-        expected_owner: Option<&Result<ExpectedOwner, String>>,
-        users: Result<&owner::Passwd, &str>,
+        expected_owner: Option<&Result<ExpectedOwner, FactError>>,
+        users: Result<&owner::Passwd, &FactError>,
     ) -> Observation {
         let subject = sel.subject.as_str();
         let path = match &sel.path {
@@ -134,7 +151,7 @@ impl FilesMode {
                     Observation::skip(subject, what)
                 };
             }
-            Err(e) => return Observation::error(subject, e),
+            Err(e) => return Observation::error(subject, e.to_string()),
         };
 
         let perm = meta.mode() & ALL_MODE_BITS;
@@ -327,7 +344,7 @@ mod tests {
         FilesMode {
             path: Some(path.into()),
             env_files: false,
-            max_mode: max.into(),
+            max_mode: Mode(parse_mode(max).unwrap()),
             required: true,
             entry_type: EntryType::Any,
             owner: None,
@@ -347,13 +364,19 @@ mod tests {
 
     #[test]
     fn validate_checks_mode_selector_and_owner() {
+        let mode = |text: &str| {
+            crate::checks::CheckKind::from_toml(&format!(
+                "kind = \"files.mode\"\npath = \".env\"\nmax_mode = \"{text}\""
+            ))
+        };
+        for good in ["0600", "600", "0o600"] {
+            assert!(mode(good).is_ok(), "{good}");
+        }
+        for bad in ["0680", "17777", "rw", ""] {
+            let e = mode(bad).unwrap_err();
+            assert!(e.contains("max_mode"), "{bad}: {e}");
+        }
         assert!(check(".env", "0600").validate().is_ok());
-        assert!(check(".env", "600").validate().is_ok());
-        assert!(check(".env", "0o600").validate().is_ok());
-        assert!(check(".env", "0680").validate().is_err());
-        assert!(check(".env", "17777").validate().is_err());
-        assert!(check(".env", "rw").validate().is_err());
-        assert!(check(".env", "").validate().is_err());
         let mut both = check(".env", "0600");
         both.env_files = true;
         assert!(both.validate().is_err());
@@ -561,7 +584,7 @@ mod tests {
         let c = FilesMode {
             path: None,
             env_files: true,
-            max_mode: "0600".into(),
+            max_mode: Mode(0o600),
             required: false,
             entry_type: EntryType::File,
             owner: None,

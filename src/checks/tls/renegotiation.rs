@@ -1,16 +1,16 @@
 //! `tls.renegotiation`: secure renegotiation (RFC 5746) is supported, and a renegotiation the
 //! client starts is refused.
 
-use super::version::IfMissing;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
+use crate::finding::FailStatus;
 use crate::finding::{Category, Observation};
 use crate::net::renegotiation::{ClientInitiated, RenegotiationError, RenegotiationProbe};
 use crate::net::suite_scan::SuiteScan;
 use serde::{Deserialize, Serialize};
 
-fn fail() -> IfMissing {
-    IfMissing::Fail
+fn fail() -> FailStatus {
+    FailStatus::Fail
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +18,7 @@ fn fail() -> IfMissing {
 pub struct Renegotiation {
     /// Status when the server renegotiates at the client's request.
     #[serde(default = "fail")]
-    pub if_client_initiated: IfMissing,
+    pub if_client_initiated: FailStatus,
 }
 
 impl Kind for Renegotiation {
@@ -102,7 +102,7 @@ mod tests {
 
     fn check() -> Renegotiation {
         Renegotiation {
-            if_client_initiated: IfMissing::Fail,
+            if_client_initiated: FailStatus::Fail,
         }
     }
 

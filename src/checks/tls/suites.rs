@@ -2,9 +2,9 @@
 //! DHE parameters, ECDHE groups and the per-version suite list. Pure functions of a
 //! [`SuiteScan`]; the check kinds in `checks::mod` feed them the audit's scan.
 
-use super::version::IfMissing;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
+use crate::finding::FailStatus;
 use crate::finding::{Category, Observation, Severity};
 use crate::net::hello::{version_name, TLS13};
 use crate::net::legacy_probe::suites::{suite_name, suite_traits, KeyExchange, RecordProtection};
@@ -24,8 +24,8 @@ fn listed(scan: &SuiteScan, keep: impl Fn(u16) -> bool) -> Vec<String> {
         .collect()
 }
 
-fn warn() -> IfMissing {
-    IfMissing::Warn
+fn warn() -> FailStatus {
+    FailStatus::Warn
 }
 
 /// Suite kinds without parameters: the tag and the judgement over the suite scan.
@@ -79,7 +79,7 @@ suite_kind!(
 pub struct ForwardSecrecy {
     /// Status when a suite without forward secrecy (static RSA) is accepted.
     #[serde(default = "warn")]
-    pub if_static_rsa: IfMissing,
+    pub if_static_rsa: FailStatus,
 }
 
 impl Kind for ForwardSecrecy {
@@ -412,14 +412,14 @@ mod tests {
     #[test]
     fn static_rsa_is_named_and_takes_the_profile_status() {
         let fs = ForwardSecrecy {
-            if_static_rsa: IfMissing::Fail,
+            if_static_rsa: FailStatus::Fail,
         };
         let o = &fs.judge_scan(&scan(&[0xC02F, 0x009C]))[0];
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.actual, "TLS_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2)");
         assert_eq!(o.subject, "h:443 key exchange");
         let fs = ForwardSecrecy {
-            if_static_rsa: IfMissing::Warn,
+            if_static_rsa: FailStatus::Warn,
         };
         assert_eq!(fs.judge_scan(&scan(&[0xC02F]))[0].status, Status::Pass);
         assert!(toml::from_str::<ForwardSecrecy>("if_static_rsa = \"pass\"").is_err());

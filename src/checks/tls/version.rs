@@ -6,7 +6,9 @@
 
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
-use crate::finding::{Category, Observation, Status};
+#[cfg(test)]
+use crate::finding::Status;
+use crate::finding::{Category, FailStatus, Observation};
 use crate::net::legacy_probe::suites::suite_name;
 use crate::net::rustls_probe::{TlsVersion, VersionOutcome};
 use crate::net::suite_scan::{Acceptance, SuiteScan};
@@ -22,29 +24,11 @@ pub struct TlsVersionCheck {
     pub version: TlsVersion,
     /// Status when the server does not accept the version.
     #[serde(default)]
-    pub if_missing: IfMissing,
+    pub if_missing: FailStatus,
     /// Status when the version is missing but a newer one is accepted (a TLS 1.3-only server
     /// is secure; its missing 1.2 is a compatibility matter). Defaults to `if_missing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub if_newer_accepted: Option<IfMissing>,
-}
-
-/// How a missing version (or another shortfall a profile may rate) counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IfMissing {
-    #[default]
-    Fail,
-    Warn,
-}
-
-impl IfMissing {
-    pub fn status(self) -> Status {
-        match self {
-            IfMissing::Fail => Status::Fail,
-            IfMissing::Warn => Status::Warn,
-        }
-    }
+    pub if_newer_accepted: Option<FailStatus>,
 }
 
 impl Kind for TlsVersionCheck {
@@ -177,8 +161,8 @@ mod tests {
 
     fn check(
         version: TlsVersion,
-        if_missing: IfMissing,
-        newer: Option<IfMissing>,
+        if_missing: FailStatus,
+        newer: Option<FailStatus>,
     ) -> TlsVersionCheck {
         TlsVersionCheck {
             version,
@@ -197,10 +181,10 @@ mod tests {
     fn parameters_are_typed_when_the_profile_loads() {
         let parse = |text: &str| toml::from_str::<TlsVersionCheck>(text);
         let ok = parse("version = \"1.3\"\nif_missing = \"warn\"").unwrap();
-        assert_eq!(ok, check(TlsVersion::Tls13, IfMissing::Warn, None));
+        assert_eq!(ok, check(TlsVersion::Tls13, FailStatus::Warn, None));
         assert_eq!(
             parse("version = \"1.2\"\nif_newer_accepted = \"warn\"").unwrap(),
-            check(TlsVersion::Tls12, IfMissing::Fail, Some(IfMissing::Warn))
+            check(TlsVersion::Tls12, FailStatus::Fail, Some(FailStatus::Warn))
         );
         assert!(parse("version = \"1.1\"").is_err());
         assert!(parse("version = \"1.3\"\nif_missing = \"pass\"").is_err());
@@ -216,7 +200,7 @@ mod tests {
         let strict = VersionOutcome::Refused {
             reason: "peer incompatible".into(),
         };
-        let o = check(TlsVersion::Tls12, IfMissing::Fail, None).judge_scan(&scan, Some(&strict));
+        let o = check(TlsVersion::Tls12, FailStatus::Fail, None).judge_scan(&scan, Some(&strict));
         assert_eq!(o.status, Status::Pass);
         assert_eq!(o.subject, "h:443 TLS 1.2");
         assert_eq!(o.message, "TLS 1.2 accepted (2 suites)");
@@ -238,7 +222,7 @@ mod tests {
             (hello::TLS13, Acceptance::Accepted, &[0x1301]),
             (hello::TLS12, refused(), &[]),
         ]);
-        let c = check(TlsVersion::Tls12, IfMissing::Fail, Some(IfMissing::Warn));
+        let c = check(TlsVersion::Tls12, FailStatus::Fail, Some(FailStatus::Warn));
         let o = c.judge_scan(&scan, None);
         assert_eq!(o.status, Status::Warn);
         assert!(o.message.contains("a newer version is"), "{}", o.message);
@@ -247,7 +231,8 @@ mod tests {
             (hello::TLS12, refused(), &[]),
         ]);
         assert_eq!(c.judge_scan(&only_old, None).status, Status::Fail);
-        let missing13 = check(TlsVersion::Tls13, IfMissing::Warn, None).judge_scan(&only_old, None);
+        let missing13 =
+            check(TlsVersion::Tls13, FailStatus::Warn, None).judge_scan(&only_old, None);
         assert_eq!(missing13.status, Status::Warn);
     }
 
@@ -255,7 +240,7 @@ mod tests {
     fn a_failed_probe_is_an_error_unless_rustls_got_through() {
         let failure = ProbeFailure::Local("stalled".into());
         let scan = scan_with(&[(hello::TLS13, Acceptance::Failed(failure), &[])]);
-        let c = check(TlsVersion::Tls13, IfMissing::Warn, None);
+        let c = check(TlsVersion::Tls13, FailStatus::Warn, None);
         assert_eq!(c.judge_scan(&scan, None).status, Status::Error);
         let strict = VersionOutcome::Accepted {
             suite: "TLS13_AES_128_GCM_SHA256".into(),

@@ -195,7 +195,7 @@ pub fn load(specs: &[ComposeFileSpec], env: &dyn Fn(&str) -> Option<String>) -> 
                 return ComposeState::Unusable(format!("{shown}: required compose file not found"))
             }
             Ok(None) => continue,
-            Err(e) => return ComposeState::Unusable(e),
+            Err(e) => return ComposeState::Unusable(e.to_string()),
         };
         let raw = match yaml::parse(&text) {
             Ok(raw) => raw,

@@ -1,6 +1,7 @@
 //! Reads one compose file from disk and parses the parts the audit uses, with hard limits on
 //! size and YAML structure (anchors/aliases cannot blow up).
 
+use crate::facts::error::FactError;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Tagged;
@@ -41,18 +42,18 @@ pub struct RawService {
 }
 
 /// The file's text; `Ok(None)` when it does not exist. Errors name the file.
-pub fn read(path: &Path) -> Result<Option<String>, String> {
+pub fn read(path: &Path) -> Result<Option<String>, FactError> {
     use crate::facts::read::{read_text, ReadError, ReadTextError};
     match read_text(path, MAX_FILE_BYTES as usize) {
         Ok(text) => Ok(Some(text)),
         Err(ReadTextError::Read(ReadError::NotFound)) => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(FactError::from(format!("{}: {e}", path.display()))),
     }
 }
 
 /// Parses a compose document. The error says what is wrong and, when known, where
 /// ("... at line 4, column 6"); the caller prefixes the file name.
-pub fn parse(text: &str) -> Result<RawFile, String> {
+pub fn parse(text: &str) -> Result<RawFile, FactError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_reader_input_bytes: Some(MAX_FILE_BYTES as usize),
@@ -79,7 +80,7 @@ pub fn parse(text: &str) -> Result<RawFile, String> {
             if message.chars().count() > MAX_MESSAGE_CHARS {
                 message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
             }
-            Err(format!("invalid compose YAML: {message}"))
+            Err(FactError::from(format!("invalid compose YAML: {message}")))
         }
     }
 }
@@ -119,9 +120,13 @@ mod tests {
 
     #[test]
     fn errors_give_the_line() {
-        let e = parse("services:\n  web:\n    ports: [\n  x: : :\n").unwrap_err();
+        let e = parse("services:\n  web:\n    ports: [\n  x: : :\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 4"), "{e}");
-        let e = parse("services:\n  web:\n\t  image: x\n").unwrap_err();
+        let e = parse("services:\n  web:\n\t  image: x\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3"), "{e}");
     }
 
@@ -141,7 +146,8 @@ mod tests {
     #[test]
     fn error_does_not_quote_the_file() {
         let e = parse("services:\n  web:\n    environment:\n      SECRET: hunter2-very-secret\n    ports: [\n  : x\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("hunter2"), "{e}");
         assert!(!e.contains('\n'));
     }
@@ -152,10 +158,10 @@ mod tests {
         assert_eq!(read(&dir.path().join("nope.yml")).unwrap(), None);
         let big = dir.path().join("big.yml");
         std::fs::write(&big, vec![b'#'; MAX_FILE_BYTES as usize + 10]).unwrap();
-        let e = read(&big).unwrap_err();
+        let e = read(&big).unwrap_err().to_string();
         assert!(e.contains("big.yml") && e.contains("larger"), "{e}");
         let bin = dir.path().join("bin.yml");
         std::fs::write(&bin, [0xff, 0xfe, 0x00]).unwrap();
-        assert!(read(&bin).unwrap_err().contains("UTF-8"));
+        assert!(read(&bin).unwrap_err().to_string().contains("UTF-8"));
     }
 }

@@ -5,6 +5,7 @@
 
 use super::gitcmd::{self, GitError, GitOutput};
 use super::{is_absent, stat_error};
+use crate::facts::error::FactError;
 use crate::facts::Unavailable;
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -138,7 +139,7 @@ fn timeout_message(what: &str, top: &Path, e: GitError) -> String {
 }
 
 /// Index entries (tracked files) at or under the given paths.
-pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, FactError> {
     // Paths are passed as they are: `*` or `:` in a file name is not a pattern.
     let mut args = ["--literal-pathspecs", "ls-files", "-z", "--"]
         .map(OsStr::new)
@@ -146,7 +147,7 @@ pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, Stri
     args.extend_from_slice(rels);
     let out = gitcmd::run(top, &args).map_err(|e| timeout_message("ls-files", top, e))?;
     if out.code != Some(0) {
-        return Err(failed("ls-files", top, &out));
+        return Err(FactError::from(failed("ls-files", top, &out)));
     }
     Ok(out
         .stdout
@@ -160,7 +161,7 @@ pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, Stri
 pub(super) fn check_ignore(
     top: &Path,
     rels: &[&OsStr],
-) -> Result<HashMap<PathBuf, String>, String> {
+) -> Result<HashMap<PathBuf, String>, FactError> {
     let args = ["check-ignore", "-v", "-z", "--stdin"].map(OsStr::new);
     let mut input = Vec::new();
     for rel in rels {
@@ -171,7 +172,7 @@ pub(super) fn check_ignore(
         .map_err(|e| timeout_message("check-ignore", top, e))?;
     // 0: some paths ignored, 1: none.
     if !matches!(out.code, Some(0) | Some(1)) {
-        return Err(failed("check-ignore", top, &out));
+        return Err(FactError::from(failed("check-ignore", top, &out)));
     }
     let fields: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
     let mut ignored = HashMap::new();

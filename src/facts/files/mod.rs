@@ -6,6 +6,7 @@ pub mod gitcmd;
 pub mod owner;
 pub mod stat;
 
+use crate::facts::error::FactError;
 use crate::facts::Unavailable;
 use git::GitPlace;
 pub use gitcmd::GitError;
@@ -33,7 +34,7 @@ impl FileFacts {
     }
 
     /// What is at `path`, links followed; `subject` names it in error messages.
-    pub fn entry(&self, path: &Path, subject: &str) -> Result<stat::Entry, String> {
+    pub fn entry(&self, path: &Path, subject: &str) -> Result<stat::Entry, FactError> {
         stat::stat_following_links(path, subject)
     }
 
@@ -42,16 +43,16 @@ impl FileFacts {
         &self,
         path: &Path,
         subject: &str,
-    ) -> Result<Option<std::fs::Metadata>, String> {
+    ) -> Result<Option<std::fs::Metadata>, FactError> {
         match std::fs::symlink_metadata(path) {
             Ok(meta) => Ok(Some(meta)),
             Err(e) if is_absent(&e) => Ok(None),
-            Err(e) => Err(stat_error(subject, &e)),
+            Err(e) => Err(FactError::from(stat_error(subject, &e))),
         }
     }
 
     /// The host's users (`/etc/passwd`), read once.
-    pub fn users(&self) -> Result<&'static owner::Passwd, &'static str> {
+    pub fn users(&self) -> Result<&'static owner::Passwd, &'static FactError> {
         owner::system()
     }
 
@@ -65,7 +66,7 @@ impl FileFacts {
     }
 
     /// Index entries (tracked files) at or under `rels` in the work tree `top`.
-    pub fn git_tracked(&self, top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
+    pub fn git_tracked(&self, top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, FactError> {
         git::ls_files(top, rels)
     }
 
@@ -74,7 +75,7 @@ impl FileFacts {
         &self,
         top: &Path,
         rels: &[&OsStr],
-    ) -> Result<HashMap<PathBuf, String>, String> {
+    ) -> Result<HashMap<PathBuf, String>, FactError> {
         git::check_ignore(top, rels)
     }
 }

@@ -1,6 +1,7 @@
 //! User names and uids from `/etc/passwd`, so `owner = "koda"` can be compared with a file's
 //! uid without linking against libc's NSS. Users only known to LDAP/NSS can be given as a uid.
 
+use crate::facts::error::FactError;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -31,7 +32,7 @@ impl Passwd {
         Passwd { entries }
     }
 
-    pub fn load(path: &Path) -> Result<Passwd, String> {
+    pub fn load(path: &Path) -> Result<Passwd, FactError> {
         let bytes = crate::facts::read::read_bounded(path, MAX_BYTES)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Ok(Passwd::parse(&String::from_utf8_lossy(&bytes)))
@@ -50,12 +51,11 @@ impl Passwd {
 }
 
 /// The host's users, read once per process.
-pub fn system() -> Result<&'static Passwd, &'static str> {
-    static SYSTEM: OnceLock<Result<Passwd, String>> = OnceLock::new();
+pub fn system() -> Result<&'static Passwd, &'static FactError> {
+    static SYSTEM: OnceLock<Result<Passwd, FactError>> = OnceLock::new();
     SYSTEM
         .get_or_init(|| Passwd::load(Path::new(PASSWD)))
         .as_ref()
-        .map_err(String::as_str)
 }
 
 /// The owner a check expects, resolved to a uid.
@@ -67,7 +67,7 @@ pub struct ExpectedOwner {
 }
 
 /// `spec` is a user name or a numeric uid.
-pub fn resolve(spec: &str, users: Result<&Passwd, &str>) -> Result<ExpectedOwner, String> {
+pub fn resolve(spec: &str, users: Result<&Passwd, &FactError>) -> Result<ExpectedOwner, FactError> {
     if let Ok(uid) = spec.parse::<u32>() {
         let label = match users.ok().and_then(|u| u.name_of(uid)) {
             Some(name) => format!("{name} (uid {uid})"),
@@ -86,7 +86,7 @@ pub fn resolve(spec: &str, users: Result<&Passwd, &str>) -> Result<ExpectedOwner
 }
 
 /// `root (uid 0)`, or `uid 4242` for a uid without a passwd entry.
-pub fn describe_uid(uid: u32, users: Result<&Passwd, &str>) -> String {
+pub fn describe_uid(uid: u32, users: Result<&Passwd, &FactError>) -> String {
     match users.ok().and_then(|u| u.name_of(uid)) {
         Some(name) => format!("{name} (uid {uid})"),
         None => format!("uid {uid}"),
@@ -112,12 +112,12 @@ mod tests {
         assert_eq!((o.uid, o.label.as_str()), (1001, "koda (uid 1001)"));
         let o = resolve("4242", Ok(&p)).unwrap();
         assert_eq!((o.uid, o.label.as_str()), (4242, "uid 4242"));
-        let err = resolve("ghost", Ok(&p)).unwrap_err();
+        let err = resolve("ghost", Ok(&p)).unwrap_err().to_string();
         assert!(
             err.contains("ghost") && err.contains("numeric uid"),
             "{err}"
         );
-        assert!(resolve("koda", Err("unreadable")).is_err());
+        assert!(resolve("koda", Err(&FactError::System("unreadable".into()))).is_err());
         assert_eq!(describe_uid(1001, Ok(&p)), "koda (uid 1001)");
     }
 }

@@ -1,6 +1,7 @@
 //! What is at a path, following symbolic links the way a program opening it would.
 
 use super::{is_absent, stat_error};
+use crate::facts::error::FactError;
 use std::fs::{self, Metadata};
 use std::path::Path;
 
@@ -16,7 +17,7 @@ pub enum Entry {
     },
 }
 
-pub fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String> {
+pub fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, FactError> {
     let own = match fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if is_absent(&e) => {
@@ -24,7 +25,7 @@ pub fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String>
                 what: "not present".into(),
             })
         }
-        Err(e) => return Err(stat_error(subject, &e)),
+        Err(e) => return Err(FactError::from(stat_error(subject, &e))),
     };
     if !own.file_type().is_symlink() {
         return Ok(Entry::Present {
@@ -34,7 +35,7 @@ pub fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String>
     }
     let target = match fs::read_link(path) {
         Ok(t) => t.display().to_string(),
-        Err(e) => return Err(stat_error(subject, &e)),
+        Err(e) => return Err(FactError::from(stat_error(subject, &e))),
     };
     match fs::metadata(path) {
         Ok(meta) => Ok(Entry::Present {
@@ -44,6 +45,9 @@ pub fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String>
         Err(e) if is_absent(&e) => Ok(Entry::Missing {
             what: format!("dangling symlink to {target}: the target is not present"),
         }),
-        Err(e) => Err(format!("symlink to {target}: {}", stat_error(subject, &e))),
+        Err(e) => Err(FactError::from(format!(
+            "symlink to {target}: {}",
+            stat_error(subject, &e)
+        ))),
     }
 }
