@@ -13,27 +13,9 @@ const SERVER_EXT: [&str; 3] = [
     "extendedKeyUsage=serverAuth",
 ];
 
-fn audit(dir: &Path, ca_file: &Path, port: u16) -> Value {
-    let url = format!("https://localhost:{port}");
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let out = common::run(&[
-        "audit",
-        "--profile",
-        "baseline",
-        "--url",
-        &url,
-        "--resolve",
-        &resolve,
-        "--ca-file",
-        ca_file.to_str().unwrap(),
-        "--only",
-        "certificate",
-        "--json",
-        "--timeout",
-        "3",
-    ]);
-    let _ = dir;
-    out.json()
+fn audit(ca_file: &Path, port: u16) -> Value {
+    let ca = ca_file.to_str().unwrap();
+    common::audit_localhost(port, &["--ca-file", ca, "--only", "certificate"])
 }
 
 fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
@@ -72,7 +54,7 @@ fn key_cert_sign_only_leaf_fails_key_usage() {
         ],
     );
     let server = s_server(dir.path(), &leaf.0, &leaf.1, &[]);
-    let r = audit(dir.path(), &root.0, server.port);
+    let r = audit(&root.0, server.port);
     assert_eq!(
         status(&r, "cert.key-usage"),
         "fail",
@@ -89,7 +71,7 @@ fn ed25519_leaf_fails_key_type() {
     let root = ca(dir.path(), "root");
     let leaf = issued(dir.path(), "localhost", "ed25519", &root, 30, &SERVER_EXT);
     let server = s_server(dir.path(), &leaf.0, &leaf.1, &[]);
-    let r = audit(dir.path(), &root.0, server.port);
+    let r = audit(&root.0, server.port);
     assert_eq!(
         status(&r, "cert.key-type"),
         "fail",
@@ -106,7 +88,7 @@ fn ten_year_leaf_from_a_private_ca_is_reported_as_information() {
     let root = ca(dir.path(), "root");
     let leaf = issued(dir.path(), "localhost", "ec", &root, 3650, &SERVER_EXT);
     let server = s_server(dir.path(), &leaf.0, &leaf.1, &[]);
-    let r = audit(dir.path(), &root.0, server.port);
+    let r = audit(&root.0, server.port);
     let f = finding(&r, "cert.lifetime");
     assert_eq!(f["status"], "pass", "{}", common::summary(&r));
     assert_eq!(f["severity"], "info");
@@ -122,7 +104,7 @@ fn must_staple_leaf_without_stapling_fails() {
     ext.push("tlsfeature=status_request");
     let leaf = issued(dir.path(), "localhost", "ec", &root, 30, &ext);
     let server = s_server(dir.path(), &leaf.0, &leaf.1, &[]);
-    let r = audit(dir.path(), &root.0, server.port);
+    let r = audit(&root.0, server.port);
     assert_eq!(
         status(&r, "cert.ocsp-stapling"),
         "fail",
@@ -162,7 +144,7 @@ fn chain_sent_out_of_order_warns() {
         &leaf.1,
         &["-cert_chain", chain.to_str().unwrap()],
     );
-    let r = audit(dir.path(), &root.0, server.port);
+    let r = audit(&root.0, server.port);
     assert_eq!(
         status(&r, "cert.chain-order"),
         "warn",

@@ -56,20 +56,7 @@ fn audit_fails_a_server_that_renegotiates_at_the_clients_request() {
     let allowing = s_server(dir.path(), &cert, &keyf, &["-client_renegotiation"]);
     let refusing = s_server(dir.path(), &cert, &keyf, &[]);
     for (server, want) in [(&allowing, "fail"), (&refusing, "pass")] {
-        let url = format!("https://127.0.0.1:{}", server.port);
-        let out = common::run(&[
-            "audit",
-            "--profile",
-            "baseline",
-            "--url",
-            &url,
-            "--only",
-            "tls",
-            "--json",
-            "--timeout",
-            "3",
-        ]);
-        let report = out.json();
+        let report = common::audit_localhost(server.port, &["--only", "tls"]);
         assert_eq!(
             common::status_of(
                 &report,

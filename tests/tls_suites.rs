@@ -136,25 +136,7 @@ fn tls13_suites_and_server_preference_are_found() {
 
 /// Runs the real binary with the baseline profile's TLS and certificate checks.
 fn audit(port: u16) -> serde_json::Value {
-    let url = format!("https://localhost:{port}");
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let out = common::run(&[
-        "audit",
-        "--profile",
-        "baseline",
-        "--url",
-        &url,
-        "--resolve",
-        &resolve,
-        "--only",
-        "tls",
-        "--only",
-        "certificate",
-        "--json",
-        "--timeout",
-        "3",
-    ]);
-    out.json()
+    common::audit_localhost(port, &["--only", "tls", "--only", "certificate"])
 }
 
 fn audit_server(args: &[&str]) -> serde_json::Value {

@@ -357,35 +357,12 @@ fn strength(id: u16) -> (bool, u8) {
 }
 
 fn suite_rounds(endpoint: &Endpoint, timeout: Duration, offer: Offer, suites: Vec<u16>) -> Line {
-    let mut remaining = suites;
-    let mut accepted = Vec::new();
-    for _ in 0..MAX_ROUNDS {
-        if remaining.is_empty() {
-            return Line {
-                accepted,
-                ending: None,
-                truncated: false,
-            };
-        }
-        match round(endpoint, timeout, offer, &remaining) {
-            Round::Accepted(hello, flight) => {
-                remaining.retain(|s| *s != hello.cipher_suite);
-                accepted.push((hello, flight));
-            }
-            ending => {
-                return Line {
-                    accepted,
-                    ending: Some(ending),
-                    truncated: false,
-                }
-            }
-        }
-    }
-    Line {
-        truncated: !remaining.is_empty(),
-        accepted,
-        ending: None,
-    }
+    eliminate(
+        suites,
+        MAX_ROUNDS,
+        |remaining| round(endpoint, timeout, offer, remaining),
+        |hello, _| Some(hello.cipher_suite),
+    )
 }
 
 /// TLS 1.2 ECDHE suites with one group less each round, to list the groups accepted.
@@ -394,28 +371,47 @@ fn group_rounds(endpoint: &Endpoint, timeout: Duration) -> Line {
         .into_iter()
         .filter(|id| suite_traits(*id).key_exchange == KeyExchange::Ecdhe)
         .collect();
-    let mut remaining = ECDHE_GROUPS.to_vec();
+    eliminate(
+        ECDHE_GROUPS.to_vec(),
+        ECDHE_GROUPS.len(),
+        |remaining| {
+            let offer = Offer {
+                version: hello::TLS12,
+                groups: Some(remaining),
+                key_share: None,
+            };
+            round(endpoint, timeout, offer, &ecdhe)
+        },
+        |hello, flight| match key_params(flight, hello.cipher_suite) {
+            Some(KexParams::Ecdhe { group }) => Some(group),
+            _ => None,
+        },
+    )
+}
+
+/// The rounds of one line: offer `items`, take out the one the server chose (`chosen` reads it
+/// from the answer), offer the rest again, until the server refuses, nothing is left, or
+/// `max_rounds` is reached. An answer whose choice cannot be read, or names an item that was
+/// not offered, ends the line rather than looping on it.
+fn eliminate(
+    items: Vec<u16>,
+    max_rounds: usize,
+    probe: impl Fn(&[u16]) -> Round,
+    chosen: impl Fn(&ServerHello, &Flight) -> Option<u16>,
+) -> Line {
+    let mut remaining = items;
     let mut accepted = Vec::new();
-    for _ in 0..ECDHE_GROUPS.len() {
-        let offer = Offer {
-            version: hello::TLS12,
-            groups: Some(&remaining),
-            key_share: None,
-        };
-        match round(endpoint, timeout, offer, &ecdhe) {
+    for _ in 0..max_rounds {
+        if remaining.is_empty() {
+            break;
+        }
+        match probe(&remaining) {
             Round::Accepted(hello, flight) => {
-                let group = match key_params(&flight, hello.cipher_suite) {
-                    Some(KexParams::Ecdhe { group }) => group,
-                    _ => break,
-                };
-                if !remaining.contains(&group) {
-                    break; // a group not offered: stop rather than loop on it
-                }
-                remaining.retain(|g| *g != group);
-                accepted.push((hello, flight));
-                if remaining.is_empty() {
+                let Some(item) = chosen(&hello, &flight).filter(|i| remaining.contains(i)) else {
                     break;
-                }
+                };
+                remaining.retain(|i| *i != item);
+                accepted.push((hello, flight));
             }
             ending => {
                 return Line {
@@ -427,9 +423,9 @@ fn group_rounds(endpoint: &Endpoint, timeout: Duration) -> Line {
         }
     }
     Line {
+        truncated: !remaining.is_empty() && accepted.len() == max_rounds,
         accepted,
         ending: None,
-        truncated: false,
     }
 }
 

@@ -159,3 +159,25 @@ pub fn git(root: &Path, args: &[&str]) {
         .success();
     assert!(ok, "git {args:?} failed");
 }
+
+/// Runs `rampart audit --profile baseline --json` against a loopback TLS server on `port`,
+/// named `localhost` (pinned to 127.0.0.1), with `extra` arguments (`--only`, `--ca-file`...),
+/// and returns the report.
+pub fn audit_localhost(port: u16, extra: &[&str]) -> Value {
+    let url = format!("https://localhost:{port}");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let mut args = vec![
+        "audit",
+        "--profile",
+        "baseline",
+        "--url",
+        &url,
+        "--resolve",
+        &resolve,
+        "--json",
+        "--timeout",
+        "3",
+    ];
+    args.extend_from_slice(extra);
+    run(&args).json()
+}
