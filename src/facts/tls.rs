@@ -3,6 +3,8 @@
 //! accepted suite (with the TLS 1.2 chain they carry), and the renegotiation probe.
 //! Each is gathered once, on the network runtime, under the socket limit and the deadline.
 
+mod chain;
+
 use super::runtime::{NetRuntime, RuntimeError};
 use super::Unavailable;
 use crate::finding::Location;
@@ -10,15 +12,15 @@ use crate::net::connect::{Endpoint, NetError};
 use crate::net::hello::version_name;
 use crate::net::legacy_probe::{self, LegacyScan, WeakCipherScan};
 use crate::net::renegotiation::{self, RenegotiationError, RenegotiationProbe};
-use crate::net::rustls_probe::recorder::{CapturedChain, ChainRecorder};
-use crate::net::rustls_probe::roots::TrustRoots;
+use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::{self, HandshakeScan};
 use crate::net::suite_scan::{self, SuiteScan};
 use crate::target::{Scheme, Target, TargetUrl};
-use rustls::pki_types::{CertificateDer, ServerName};
+pub use chain::PresentedChain;
+use chain::{judge_raw_chain, why_no_chain};
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use tokio::sync::OnceCell;
 
 /// Addresses tried for one name, so a resolver answering with hundreds stays bounded.
@@ -352,47 +354,4 @@ impl<'a> TlsView<'a> {
             .block_on(self.facts.weak_ciphers(self.target, self.net));
         self.read("probe weak cipher suites", gathered)
     }
-}
-
-/// A certificate chain as presented, with the verdicts and roots it was judged against.
-pub struct PresentedChain<'a> {
-    pub chain: &'a CapturedChain,
-    pub roots: &'a TrustRoots,
-    /// Which handshake it came from ("the TLS 1.3 handshake", "the raw TLS 1.2 probe").
-    pub via: String,
-    /// `host:port` (with the address when it differs).
-    pub label: &'a str,
-}
-
-/// Runs the certificate verdicts on a chain the raw probe captured.
-fn judge_raw_chain(raw: &SuiteScan, host: &str, roots: &Arc<TrustRoots>) -> Option<CapturedChain> {
-    let presented = raw.chain.as_ref()?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let recorder = ChainRecorder::new(roots.clone(), &provider).ok()?;
-    let name = ServerName::try_from(host).ok()?.to_owned();
-    let certs: Vec<CertificateDer<'_>> = presented
-        .certs
-        .iter()
-        .map(|c| CertificateDer::from(c.as_slice()))
-        .collect();
-    recorder.judge_presented(
-        &certs,
-        &name,
-        presented.ocsp_response.as_deref().unwrap_or(&[]),
-    )
-}
-
-/// Why neither the rustls handshakes nor the raw probe produced a certificate.
-fn why_no_chain(scan: &HandshakeScan, raw: Option<&SuiteScan>) -> String {
-    let raw_why = match raw {
-        None => "the raw probe could not run".to_string(),
-        Some(raw) if raw.versions.iter().any(|v| v.accepted()) => {
-            "the raw probe got no Certificate message".to_string()
-        }
-        Some(raw) => match raw.common_failure() {
-            Some(f) => format!("the raw probe: {f}"),
-            None => "no TLS version was accepted by the raw probe".to_string(),
-        },
-    };
-    format!("{}; {raw_why}", scan.why_no_chain())
 }
