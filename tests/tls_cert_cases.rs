@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::openssl::{ca, issued, s_server};
+use common::openssl::{ca, issued, openssl, s_server};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const SERVER_EXT: [&str; 3] = [
     "subjectAltName=DNS:localhost",
@@ -153,4 +153,103 @@ fn chain_sent_out_of_order_warns() {
     );
     assert!(text(&r, "cert.chain-order", "message").contains("#1 -> #3 -> #2"));
     assert_eq!(status(&r, "cert.trust"), "pass");
+}
+
+/// A good OCSP response for `leaf`, signed by its CA, made with `openssl ocsp`.
+fn ocsp_response(dir: &Path, ca: &(PathBuf, PathBuf), leaf: &Path) -> PathBuf {
+    let serial = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-serial", "-in"])
+        .arg(leaf)
+        .output()
+        .expect("openssl x509");
+    let serial = String::from_utf8_lossy(&serial.stdout);
+    let serial = serial.trim().trim_start_matches("serial=");
+    std::fs::write(
+        dir.join("index.txt"),
+        format!("V\t301231235959Z\t\t{serial}\tunknown\t/CN=localhost\n"),
+    )
+    .unwrap();
+    let (ca_pem, ca_key) = (ca.0.to_str().unwrap(), ca.1.to_str().unwrap());
+    let leaf = leaf.to_str().unwrap();
+    openssl(
+        dir,
+        &[
+            "ocsp",
+            "-issuer",
+            ca_pem,
+            "-cert",
+            leaf,
+            "-reqout",
+            "req.der",
+            "-no_nonce",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-rsigner",
+            ca_pem,
+            "-rkey",
+            ca_key,
+            "-CA",
+            ca_pem,
+            "-reqin",
+            "req.der",
+            "-respout",
+            "resp.der",
+            "-ndays",
+            "1",
+        ],
+    );
+    dir.join("resp.der")
+}
+
+#[test]
+fn a_stapled_response_is_reported_and_satisfies_must_staple() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = ca(dir.path(), "root");
+    let mut ext = SERVER_EXT.to_vec();
+    ext.push("tlsfeature=status_request");
+    let leaf = issued(dir.path(), "localhost", "ec", &root, 30, &ext);
+    let response = ocsp_response(dir.path(), &root, &leaf.0);
+    let status_file = response.to_str().unwrap();
+    let server = s_server(dir.path(), &leaf.0, &leaf.1, &["-status_file", status_file]);
+    let r = audit(&root.0, server.port);
+    assert_eq!(
+        status(&r, "cert.ocsp-stapling"),
+        "pass",
+        "{}",
+        common::summary(&r)
+    );
+    assert!(
+        text(&r, "cert.ocsp-stapling", "actual").contains("stapled in the TLS 1.3 handshake: yes")
+    );
+    // The same over the raw TLS 1.2 probe: a CBC-only server rustls cannot talk to.
+    let server = s_server(
+        dir.path(),
+        &leaf.0,
+        &leaf.1,
+        &[
+            "-status_file",
+            status_file,
+            "-tls1_2",
+            "-cipher",
+            "ECDHE-ECDSA-AES128-SHA",
+        ],
+    );
+    let r = audit(&root.0, server.port);
+    assert_eq!(
+        status(&r, "cert.ocsp-stapling"),
+        "pass",
+        "{}",
+        common::summary(&r)
+    );
+    assert!(
+        text(&r, "cert.ocsp-stapling", "actual").contains("stapled in the raw TLS 1.2 probe: yes"),
+        "{}",
+        common::summary(&r)
+    );
 }
