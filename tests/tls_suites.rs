@@ -47,6 +47,14 @@ fn scan_server(args: &[&str]) -> SuiteScan {
     let f = fixtures();
     let server = s_server(&f.path, &f.cert, &f.key, args);
     let result = scan(&endpoint(server.port), Duration::from_secs(3), 8);
+    // One connection at a time (a --max-sockets of 1) finds the same suites.
+    let serial = scan(&endpoint(server.port), Duration::from_secs(3), 1);
+    for (a, b) in result.versions.iter().zip(&serial.versions) {
+        let (mut x, mut y) = (a.ids(), b.ids());
+        x.sort_unstable();
+        y.sort_unstable();
+        assert_eq!(x, y, "{}", rampart::net::hello::version_name(a.version));
+    }
     drop(server);
     result
 }

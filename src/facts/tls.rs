@@ -147,8 +147,9 @@ impl TlsFacts {
             .get_or_init(|| async {
                 let endpoint = self.endpoint(target, net).await.clone()?;
                 let timeout = target.timeout;
-                net.blocking(SUITE_SOCKETS, move || {
-                    suite_scan::scan(&endpoint, timeout, SUITE_SOCKETS)
+                let parallel = net.granted(SUITE_SOCKETS);
+                net.blocking(parallel, move || {
+                    suite_scan::scan(&endpoint, timeout, parallel)
                 })
                 .await
                 .map_err(TlsFactError::Runtime)

@@ -281,8 +281,9 @@ pub fn scan(endpoint: &Endpoint, timeout: Duration, parallel: usize) -> SuiteSca
             },
         )
         .collect();
-    let preference = preference_pair(&versions)
-        .map(|(version, strong, weak)| probe_preference(endpoint, timeout, version, strong, weak));
+    let preference = preference_pair(&versions).map(|(version, strong, weak)| {
+        probe_preference(endpoint, timeout, parallel, version, strong, weak)
+    });
     SuiteScan {
         label: endpoint.label(),
         versions,
@@ -537,6 +538,7 @@ fn preference_pair(versions: &[VersionSuites]) -> Option<(u16, u16, u16)> {
 fn probe_preference(
     endpoint: &Endpoint,
     timeout: Duration,
+    parallel: usize,
     version: u16,
     strong: u16,
     weak: u16,
@@ -553,14 +555,18 @@ fn probe_preference(
         ))),
         Round::Failed(f) => Err(f),
     };
-    let (weak_first, strong_first) = std::thread::scope(|s| {
-        let weak_first = s.spawn(|| choose([weak, strong]));
-        let strong_first = choose([strong, weak]);
-        (
-            weak_first.join().unwrap_or_else(|_| Err(died())),
-            strong_first,
-        )
-    });
+    let (weak_first, strong_first) = if parallel < 2 {
+        (choose([weak, strong]), choose([strong, weak]))
+    } else {
+        std::thread::scope(|s| {
+            let weak_first = s.spawn(|| choose([weak, strong]));
+            let strong_first = choose([strong, weak]);
+            (
+                weak_first.join().unwrap_or_else(|_| Err(died())),
+                strong_first,
+            )
+        })
+    };
     Ok(Preference {
         version,
         strong,
