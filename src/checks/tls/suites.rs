@@ -137,9 +137,13 @@ pub fn cbc_suites(scan: &SuiteScan) -> Vec<Observation> {
         suite_traits(*id).protection == RecordProtection::Aead
             && versions.iter().any(|v| *v < TLS13)
     });
+    // AEAD is preferred when the server's own order puts an AEAD suite on top, or when it
+    // still picks AEAD although a CBC suite was offered first.
+    let aead = |id: u16| suite_traits(id).protection == RecordProtection::Aead;
     let aead_preferred = match &scan.preference {
-        Some(Ok(p)) => {
-            suite_traits(p.chosen_weak_first).protection == RecordProtection::Aead && any_aead
+        Some(Ok(p)) if any_aead => {
+            (p.server_order() && aead(p.chosen_weak_first))
+                || (is_cbc(p.weak) && aead(p.chosen_weak_first))
         }
         _ => false,
     };
@@ -438,6 +442,16 @@ mod tests {
         s.preference = preference(0x002F, 0xC02F);
         assert_eq!(cbc_suites(&s)[0].status, Status::Warn);
         assert_eq!(cbc_suites(&scan(&[0xC02F]))[0].status, Status::Pass);
+        // A client-order server whose weakest suite is static-RSA GCM says nothing about CBC.
+        let mut s = scan(&[0xC02F, 0xC013, 0x009C]);
+        s.preference = Some(Ok(Preference {
+            version: TLS12,
+            strong: 0xC02F,
+            weak: 0x009C,
+            chosen_weak_first: 0x009C,
+            chosen_strong_first: 0xC02F,
+        }));
+        assert_eq!(cbc_suites(&s)[0].status, Status::Warn);
     }
 
     #[test]
