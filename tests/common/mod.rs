@@ -1,6 +1,8 @@
 //! Shared helpers for end-to-end tests: run the real binary and read its JSON report.
 #![allow(dead_code)]
 
+pub mod dns;
+pub mod host;
 pub mod openssl;
 
 use serde_json::Value;
