@@ -81,6 +81,8 @@ pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    TlsSuites,
+    TlsRenegotiation,
     /// These TCP ports of the audited address; every check's lists are scanned in one go.
     Ports(Vec<u16>),
     DnsAddresses,
@@ -150,6 +152,16 @@ impl Facts {
                 async {
                     if want(Need::TlsWeakCiphers) {
                         tls.weak_ciphers(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsSuites) {
+                        tls.suites(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsRenegotiation) {
+                        tls.renegotiation(&self.target, &self.net).await;
                     }
                 },
                 async {
