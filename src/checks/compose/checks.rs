@@ -353,7 +353,7 @@ pub(super) mod test_support {
     }
 
     impl Fixture {
-        pub fn new(files: &[(&str, &str)], env: &dyn Fn(&str) -> Option<String>) -> Fixture {
+        pub fn new(files: &[(&str, &str)], env: &[(&str, &str)]) -> Fixture {
             let dir = tempfile::tempdir().unwrap();
             let specs: Vec<ComposeFileSpec> = files
                 .iter()
@@ -366,7 +366,10 @@ pub(super) mod test_support {
                     }
                 })
                 .collect();
-            let state = load(&specs, env);
+            let state = load(
+                &specs,
+                &crate::facts::compose::interpolate::Interpolator::from_pairs(env),
+            );
             let declared = specs.into_iter().map(|s| s.path).collect();
             Fixture {
                 dir,
@@ -376,7 +379,7 @@ pub(super) mod test_support {
         }
 
         pub fn yaml(text: &str) -> Fixture {
-            Fixture::new(&[("docker-compose.yml", text)], &|_| None)
+            Fixture::new(&[("docker-compose.yml", text)], &[])
         }
 
         pub fn scope(&self) -> Scope<'_> {
@@ -506,7 +509,7 @@ mod tests {
                     "services:\n  web:\n    user: app\n",
                 ),
             ],
-            &|_| None,
+            &[],
         );
         let obs = ComposeFilesCheck {}.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);

@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn koda_trap_overlay_loopback_does_not_hide_base_mapping() {
         // Through the real loader, with the env value from the primary env file.
-        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "8090".to_string());
+        let env = [("CONTROL_PLANE_PORT", "8090")];
         let fx = Fixture::new(
             &[
                 ("docker-compose.yml", KODA_BASE),
@@ -380,7 +380,7 @@ mod tests {
     #[test]
     fn koda_trap_follows_the_env_port() {
         // The env file moves the host port; the container port still identifies the mapping.
-        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "18090".to_string());
+        let env = [("CONTROL_PLANE_PORT", "18090")];
         let fx = Fixture::new(
             &[
                 ("docker-compose.yml", KODA_BASE),
@@ -402,7 +402,7 @@ mod tests {
                 ("docker-compose.yml", KODA_BASE),
                 ("docker-compose.prod.yml", prod),
             ],
-            &|_| None,
+            &[],
         );
         let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");

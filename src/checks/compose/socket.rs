@@ -211,7 +211,7 @@ mod tests {
                     "services:\n  proxy:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n",
                 ),
             ],
-            &|_| None,
+            &[],
         );
         assert_eq!(
             statuses(&kind().judge_scope(&fx.scope())),
