@@ -76,7 +76,7 @@ fn validate_ports(key: &str, ports: &[u16], allow_empty: bool) -> Result<(), Str
     Ok(())
 }
 
-fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
+pub(super) fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
     if names.len() > MAX_LIST_PARAM {
         return Err(format!("`{key}` lists more than {MAX_LIST_PARAM} entries"));
     }
@@ -111,7 +111,28 @@ impl ProjectJudge for ComposeFilesCheck {
         if !skipped.is_empty() {
             message.push_str(&format!(" ({} not present)", skipped.join(", ")));
         }
-        let mut out = vec![Observation::pass(FILES_SUBJECT, message).actual(layered.join(" + "))];
+        if !project.inactive.is_empty() {
+            let names: Vec<&str> = project.inactive.keys().map(String::as_str).collect();
+            message.push_str(&format!(
+                "; not started (profile not active): {}",
+                names.join(", ")
+            ));
+        }
+        let root = format!("{}/", scope.root.display());
+        for note in &project.resolution {
+            message.push_str(&format!("; {}", note.replace(&root, "")));
+        }
+        let first = match &project.env_unreadable {
+            Some(reason) => Observation::error(
+                FILES_SUBJECT,
+                format!(
+                    "{message}; the project .env could not be read ({reason}), so the values \
+                     it fills in and the COMPOSE_FILE/COMPOSE_PROFILES it may set are unknown"
+                ),
+            ),
+            None => Observation::pass(FILES_SUBJECT, message),
+        };
+        let mut out = vec![first.actual(layered.join(" + "))];
         out.extend(
             project
                 .problems
@@ -248,7 +269,7 @@ pub(super) trait ProjectJudge {
     }
 }
 
-fn judge_compose(kind: &impl ProjectJudge, facts: &Facts) -> Judgement {
+pub(super) fn judge_compose(kind: &impl ProjectJudge, facts: &Facts) -> Judgement {
     let scope = Scope::of(facts);
     let project = scope.project()?;
     Ok(kind.judge_project(&scope, project))

@@ -79,6 +79,62 @@ fn layering_note(scope: &Scope<'_>, twins: &[&PublishedPort]) -> String {
     )
 }
 
+/// A host-network service whose image is known to listen on one of `ports` on every interface
+/// (the postgres image on 0.0.0.0:5432): exposed, whatever `ports:` says.
+fn host_network_finding(name: &str, service: &Service, ports: &[u16]) -> Observation {
+    let image = service.image.as_deref().unwrap_or("");
+    let listening: Vec<u16> = super::known::default_ports(image)
+        .iter()
+        .copied()
+        .filter(|p| ports.contains(p))
+        .collect();
+    if listening.is_empty() {
+        return host_network_warning(name, ports);
+    }
+    Observation::fail(
+        format!("service {name}"),
+        format!(
+            "uses `network_mode: host`, and its image {image} listens on {} of every host \
+             interface by default: the service is reachable from the network without any \
+             `ports:` entry, and Docker's port rules do not apply; remove `network_mode: host` \
+             and let other services reach it on the compose network",
+            named_ports(&listening)
+        ),
+    )
+    .expected("no host networking for databases and internal services")
+    .actual("network_mode: host")
+    .at(Location::service(None, name, listening.first().copied()))
+}
+
+/// Services `docker compose up` does not start (inactive profiles) that would publish one of
+/// `ports`: said, not failed.
+fn inactive_notes(project: &ComposeProject, ports: &[u16]) -> Vec<Observation> {
+    project
+        .inactive
+        .iter()
+        .filter_map(|(name, service)| {
+            let hits: Vec<String> = service
+                .ports
+                .iter()
+                .filter(|p| ports.is_empty() || ports.iter().any(|h| p.touches(*h)))
+                .map(PublishedPort::describe)
+                .collect();
+            (!hits.is_empty()).then(|| {
+                Observation::pass(
+                    format!("service {name}"),
+                    format!(
+                        "not started by `docker compose up`: its profile(s) {} are not active \
+                         (COMPOSE_PROFILES); it would publish {} when started with --profile",
+                        service.profiles.join(", "),
+                        hits.join(", ")
+                    ),
+                )
+                .severity(Severity::Info)
+            })
+        })
+        .collect()
+}
+
 fn host_network_warning(name: &str, ports: &[u16]) -> Observation {
     Observation::warn(
         format!("service {name}"),
@@ -126,7 +182,7 @@ impl PortRule<'_> {
         let mut examined = 0;
         for (name, service) in &project.services {
             if service.uses_host_network() {
-                out.push(host_network_warning(name, self.ports));
+                out.push(host_network_finding(name, service, self.ports));
             }
             for port in &service.ports {
                 let hits: Vec<u16> = self
@@ -183,6 +239,7 @@ impl PortRule<'_> {
                 .expected(self.expected),
             );
         }
+        out.extend(inactive_notes(project, self.ports));
         out
     }
 }
@@ -309,6 +366,7 @@ impl ProjectJudge for PublicPorts {
                 .expected(allowed_text),
             );
         }
+        out.extend(inactive_notes(project, &[]));
         out
     }
 }
