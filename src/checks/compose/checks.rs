@@ -35,6 +35,9 @@ pub struct NotPublished {
 #[serde(deny_unknown_fields)]
 pub struct PublicPorts {
     pub allowed: Vec<u16>,
+    /// The web proxy's ports (80, 443): allowed too, and shown without `note`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub web_ports: Vec<u16>,
     /// Shown next to allowed public ports (e.g. "open them only when remote OAuth is used").
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -197,7 +200,8 @@ impl Kind for NotPublished {
 impl PublicPorts {
     fn validate_params(&self) -> Result<(), String> {
         // An empty list is a policy: no port may be public.
-        validate_ports("allowed", &self.allowed, true)
+        validate_ports("allowed", &self.allowed, true)?;
+        validate_ports("web_ports", &self.web_ports, true)
     }
 }
 
@@ -500,6 +504,7 @@ mod tests {
         .is_err());
         assert!(PublicPorts {
             allowed: vec![],
+            web_ports: vec![],
             note: String::new()
         }
         .validate()
@@ -589,6 +594,7 @@ mod tests {
             Box::new(|s| {
                 PublicPorts {
                     allowed: vec![443],
+                    web_ports: vec![],
                     note: String::new(),
                 }
                 .judge_scope(s)

@@ -280,10 +280,11 @@ impl ProjectJudge for NotPublished {
 
 impl ProjectJudge for PublicPorts {
     fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
-        let allowed_text = if self.allowed.is_empty() {
+        let all_allowed: Vec<u16> = self.web_ports.iter().chain(&self.allowed).copied().collect();
+        let allowed_text = if all_allowed.is_empty() {
             "no public port".to_string()
         } else {
-            format!("public ports limited to {}", port_list(&self.allowed))
+            format!("public ports limited to {}", port_list(&all_allowed))
         };
         let mut out = Vec::new();
         let mut public = 0;
@@ -315,7 +316,7 @@ impl ProjectJudge for PublicPorts {
                 };
                 let refused: Vec<u16> = hosts
                     .clone()
-                    .filter(|h| !self.allowed.contains(h))
+                    .filter(|h| !all_allowed.contains(h))
                     .collect();
                 if refused.is_empty() {
                     let opened: Vec<u16> = hosts.take(20).collect();
@@ -325,7 +326,8 @@ impl ProjectJudge for PublicPorts {
                         where_bound(port),
                         resolution(port)
                     );
-                    if !self.note.is_empty() {
+                    let only_web = opened.iter().all(|p| self.web_ports.contains(p));
+                    if !self.note.is_empty() && !only_web {
                         message.push_str(&format!(". {}", self.note));
                     }
                     out.push(
@@ -586,6 +588,7 @@ mod tests {
         );
         let kind = PublicPorts {
             allowed: vec![8085, 1455, 54545],
+            web_ports: vec![],
             note: "open them only when remote OAuth is used".into(),
         };
         let obs = kind.judge_scope(&fx.scope());
@@ -606,6 +609,7 @@ mod tests {
         let fx = Fixture::yaml("services:\n  a:\n    ports: [\"80-81:80-81\"]\n");
         let kind = PublicPorts {
             allowed: vec![80],
+            web_ports: vec![],
             note: String::new(),
         };
         let obs = kind.judge_scope(&fx.scope());
@@ -613,6 +617,7 @@ mod tests {
         assert!(obs[0].message.contains("port 81"));
         let kind = PublicPorts {
             allowed: vec![80, 81],
+            web_ports: vec![],
             note: String::new(),
         };
         assert_eq!(statuses(&kind.judge_scope(&fx.scope())), vec![Status::Pass]);
@@ -625,6 +630,7 @@ mod tests {
         );
         let obs = PublicPorts {
             allowed: vec![],
+            web_ports: vec![],
             note: String::new(),
         }
         .judge_scope(&fx.scope());
