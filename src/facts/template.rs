@@ -277,7 +277,14 @@ mod tests {
             Err(TemplateError::TooLong)
         );
         assert_eq!(
-            expand("${U:-${A}${A}}", &big, &Rules { max_len: 1500, ..rules }),
+            expand(
+                "${U:-${A}${A}}",
+                &big,
+                &Rules {
+                    max_len: 1500,
+                    ..rules
+                }
+            ),
             Err(TemplateError::TooLong)
         );
     }

@@ -140,7 +140,7 @@ impl ProjectJudge for ComposeFilesCheck {
             project
                 .problems
                 .iter()
-                .map(|p| scope.problem(p, "docker compose would refuse this entry")),
+                .map(|p| scope.problem(p, "the checks that read it cannot judge it")),
         );
         out
     }

@@ -280,7 +280,12 @@ impl ProjectJudge for NotPublished {
 
 impl ProjectJudge for PublicPorts {
     fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
-        let all_allowed: Vec<u16> = self.web_ports.iter().chain(&self.allowed).copied().collect();
+        let all_allowed: Vec<u16> = self
+            .web_ports
+            .iter()
+            .chain(&self.allowed)
+            .copied()
+            .collect();
         let allowed_text = if all_allowed.is_empty() {
             "no public port".to_string()
         } else {
@@ -314,10 +319,8 @@ impl ProjectJudge for PublicPorts {
                     );
                     continue;
                 };
-                let refused: Vec<u16> = hosts
-                    .clone()
-                    .filter(|h| !all_allowed.contains(h))
-                    .collect();
+                let refused: Vec<u16> =
+                    hosts.clone().filter(|h| !all_allowed.contains(h)).collect();
                 if refused.is_empty() {
                     let opened: Vec<u16> = hosts.take(20).collect();
                     let mut message = format!(

@@ -17,7 +17,10 @@ const DEFAULT_LISTENERS: &[(&str, &[u16])] = &[
     ("mysql", &[3306]),
     ("mariadb", &[3306]),
     ("elasticsearch", &[9200, 9300]),
-    ("docker.elastic.co/elasticsearch/elasticsearch", &[9200, 9300]),
+    (
+        "docker.elastic.co/elasticsearch/elasticsearch",
+        &[9200, 9300],
+    ),
     ("memcached", &[11211]),
     ("chrislusf/seaweedfs", &[9333, 8080, 8888, 19333]),
     ("tecnativa/docker-socket-proxy", &[2375]),

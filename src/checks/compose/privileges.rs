@@ -77,7 +77,8 @@ impl ProjectJudge for Privileges {
                 continue;
             }
             let what = found.join(", ");
-            let location = Location::service(project.files.first().map(|f| f.as_path()), name, None);
+            let location =
+                Location::service(project.files.first().map(|f| f.as_path()), name, None);
             let observation = match web_facing(name, service, &self.web_facing) {
                 Some(why) => Observation::fail(
                     format!("service {name}"),
@@ -97,10 +98,7 @@ impl ProjectJudge for Privileges {
             };
             out.push(observation.expected(expected).actual(what).at(location));
         }
-        out.extend(scope.problems(
-            project,
-            &[Field::Privileged, Field::CapAdd, Field::Pid],
-        ));
+        out.extend(scope.problems(project, &[Field::Privileged, Field::CapAdd, Field::Pid]));
         if out.is_empty() {
             out.push(
                 Observation::pass(
@@ -153,7 +151,11 @@ mod tests {
             web_facing: vec!["worker".into()],
         }
         .judge_scope(&fx.scope());
-        let by = |s: &str| obs.iter().find(|o| o.subject == format!("service {s}")).unwrap();
+        let by = |s: &str| {
+            obs.iter()
+                .find(|o| o.subject == format!("service {s}"))
+                .unwrap()
+        };
         assert_eq!(by("web").status, Status::Fail, "{obs:#?}");
         assert!(by("web").message.contains("privileged: true"));
         assert_eq!(by("api").status, Status::Fail);

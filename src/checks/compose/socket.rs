@@ -227,7 +227,9 @@ mod tests {
         assert_eq!(statuses(&obs), vec![Status::Fail; 3], "{obs:#?}");
         assert!(obs[0].message.contains("no image"));
         assert!(obs[1].message.contains("portainer/portainer-ce"));
-        assert!(obs[2].message.contains("contains a container runtime socket"));
+        assert!(obs[2]
+            .message
+            .contains("contains a container runtime socket"));
         assert!(obs[1].message.contains("read-only, but that does not help"));
     }
 
@@ -291,7 +293,11 @@ mod tests {
         let obs = kind().judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail; 4], "{obs:#?}");
         let sidecar = obs.iter().find(|o| o.subject.contains("sidecar")).unwrap();
-        assert!(sidecar.subject.contains("volumes_from proxy"), "{}", sidecar.subject);
+        assert!(
+            sidecar.subject.contains("volumes_from proxy"),
+            "{}",
+            sidecar.subject
+        );
         assert!(obs.iter().any(|o| o.subject.contains("containerd.sock")));
     }
 }

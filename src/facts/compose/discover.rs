@@ -47,7 +47,13 @@ pub fn resolve(declared: &[ComposeFileSpec], explicit: bool, root: &Path) -> Com
         Source::Vars(vars, _) => vars.get(name).filter(|v| !v.trim().is_empty()).cloned(),
         Source::Unreadable(_) => None,
     };
-    let (files, how) = choose_files(declared, explicit, &dir, var("COMPOSE_FILE"), var("COMPOSE_PATH_SEPARATOR"));
+    let (files, how) = choose_files(
+        declared,
+        explicit,
+        &dir,
+        var("COMPOSE_FILE"),
+        var("COMPOSE_PATH_SEPARATOR"),
+    );
     notes.insert(0, how);
     let profiles: Vec<String> = var("COMPOSE_PROFILES")
         .map(|p| {
@@ -59,7 +65,10 @@ pub fn resolve(declared: &[ComposeFileSpec], explicit: bool, root: &Path) -> Com
         })
         .unwrap_or_default();
     if !profiles.is_empty() {
-        notes.push(format!("active profiles (COMPOSE_PROFILES): {}", profiles.join(", ")));
+        notes.push(format!(
+            "active profiles (COMPOSE_PROFILES): {}",
+            profiles.join(", ")
+        ));
     }
     let unreadable = match &source {
         Source::Unreadable(reason) => Some(reason.clone()),
@@ -96,16 +105,8 @@ fn interpolation_source(path: &Path) -> (Source, Vec<String>) {
                 "no {shown}: `${{VAR}}` take their defaults (the operator's shell is not the deployment's)"
             )],
         ),
-        EnvState::Unusable(reason) => {
-            let why = format!("{shown}: {reason}");
-            (
-                Source::Unreadable(why.clone()),
-                vec![format!(
-                    "the project .env could not be read ({why}): values that use `${{VAR}}`, \
-                     and any COMPOSE_FILE or COMPOSE_PROFILES it sets, are unknown"
-                )],
-            )
-        }
+        // The report says it once, from `ComposeProject::env_unreadable`.
+        EnvState::Unusable(reason) => (Source::Unreadable(format!("{shown}: {reason}")), vec![]),
     }
 }
 
@@ -135,7 +136,10 @@ fn choose_files(
             .join(" + ")
     };
     if explicit {
-        return (declared.to_vec(), format!("files given with --compose-file: {}", shown(declared)));
+        return (
+            declared.to_vec(),
+            format!("files given with --compose-file: {}", shown(declared)),
+        );
     }
     if let Some(list) = compose_file {
         let separator = separator.unwrap_or_else(|| ":".to_string());
@@ -158,7 +162,10 @@ fn choose_files(
     if product_list {
         return (
             declared.to_vec(),
-            format!("the product's `-f` list from the profile: {}", shown(declared)),
+            format!(
+                "the product's `-f` list from the profile: {}",
+                shown(declared)
+            ),
         );
     }
     let found: Vec<&str> = DEFAULT_FILES
@@ -168,7 +175,10 @@ fn choose_files(
         .collect();
     let Some(winner) = found.first() else {
         // Nothing to discover: the declared files (all absent or optional) say what is missing.
-        return (declared.to_vec(), format!("no compose file in {}", dir.display()));
+        return (
+            declared.to_vec(),
+            format!("no compose file in {}", dir.display()),
+        );
     };
     let mut files = vec![ComposeFileSpec {
         path: dir.join(winner),

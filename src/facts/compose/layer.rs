@@ -58,7 +58,9 @@ pub fn apply_service(
     }
     if mode == Merge::Override {
         project.problems.retain(|p| p.service != name);
-        project.services.insert(name.to_string(), Service::default());
+        project
+            .services
+            .insert(name.to_string(), Service::default());
     }
     let service = project.services.entry(name.to_string()).or_default();
     for (raw, source) in layers {
@@ -284,10 +286,7 @@ mod tests {
             .collect()
     }
 
-    fn loaded(
-        files: &[(&str, &str)],
-        env: &[(&str, &str)],
-    ) -> super::ComposeProject {
+    fn loaded(files: &[(&str, &str)], env: &[(&str, &str)]) -> super::ComposeProject {
         let dir = tempfile::tempdir().unwrap();
         let specs = write_files(dir.path(), files);
         match load(&specs, &Interpolator::from_pairs(env)) {
@@ -295,7 +294,6 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
-
 
     #[test]
     fn ports_accumulate_across_files() {

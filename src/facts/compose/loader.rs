@@ -134,7 +134,9 @@ impl Loader<'_> {
             return Ok(vec![(service.clone(), path.to_path_buf())]);
         };
         if depth >= MAX_DEPTH {
-            return Err(format!("`extends` nested deeper than {MAX_DEPTH} (a cycle?)"));
+            return Err(format!(
+                "`extends` nested deeper than {MAX_DEPTH} (a cycle?)"
+            ));
         }
         let mut chain = match base_file {
             None => {

@@ -191,8 +191,7 @@ pub(super) fn last_commit_touching(top: &Path, rel: &OsStr) -> Result<Option<Str
     if out.code != Some(0) {
         let reason = out.reason();
         // A repository without any commit has no history to search.
-        if reason.contains("does not have any commits") || reason.contains("bad default revision")
-        {
+        if reason.contains("does not have any commits") || reason.contains("bad default revision") {
             return Ok(None);
         }
         return Err(FactError::from(failed("log", top, &out)));

@@ -66,11 +66,7 @@ impl FileFacts {
     }
 
     /// Index entries (tracked files) at or under `rels` in the work tree `top`.
-    pub fn git_tracked(
-        &self,
-        top: &Path,
-        rels: &[&OsStr],
-    ) -> Result<Vec<git::Tracked>, FactError> {
+    pub fn git_tracked(&self, top: &Path, rels: &[&OsStr]) -> Result<Vec<git::Tracked>, FactError> {
         git::ls_files(top, rels)
     }
 
