@@ -412,6 +412,25 @@ fn fifo_named_docker_compose_yml_does_not_hang() {
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_statuses(&r, "exposure.compose-files", &["error"]);
     assert_statuses(&r, "exposure.internal-ports", &["error"]);
+    // The same FIFO as an `include` or `extends` target.
+    let other = TempDir::new().unwrap();
+    std::fs::rename(&fifo, other.path().join("pipe.yml")).unwrap();
+    write(
+        other.path(),
+        "compose.yaml",
+        "include: [pipe.yml]
+services:
+  a:
+    extends:
+      file: pipe.yml
+      service: x
+",
+        0o644,
+    );
+    let started = Instant::now();
+    let r = exposure(other.path());
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_statuses(&r, "exposure.compose-files", &["error"]);
 }
 
 // ---- git: symlinks and history -------------------------------------------------------

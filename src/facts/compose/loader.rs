@@ -291,3 +291,95 @@ fn split_inactive(project: &mut ComposeProject, active: &[String]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_dir(files: &[(&str, &str)], profiles: &[&str]) -> ComposeState {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let spec = ComposeFileSpec {
+            path: dir.path().join(files[0].0),
+            required: true,
+        };
+        let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
+        load(&[spec], &Interpolator::from_pairs(&[]), &profiles)
+    }
+
+    fn project(state: ComposeState) -> ComposeProject {
+        match state {
+            ComposeState::Loaded(p) => p,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_included_file_is_read_once() {
+        let p = project(load_dir(
+            &[
+                ("c.yml", "include: [a.yml, a.yml, b.yml]\n"),
+                ("a.yml", "include: [b.yml]\nservices:\n  a:\n    image: a\n"),
+                ("b.yml", "services:\n  b:\n    image: b\n"),
+            ],
+            &[],
+        ));
+        assert_eq!(p.files.len(), 3);
+        assert_eq!(p.services.len(), 2);
+    }
+
+    #[test]
+    fn too_many_files_is_unusable() {
+        let mut files = vec![("c.yml".to_string(), String::new())];
+        let mut include = String::from("include:\n");
+        for i in 0..=MAX_FILES {
+            include.push_str(&format!("  - f{i}.yml\n"));
+            files.push((format!("f{i}.yml"), "services: {}\n".to_string()));
+        }
+        files[0].1 = include;
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        match load_dir(&refs, &[]) {
+            ComposeState::Unusable(m) => assert!(m.contains("more than"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn extends_chain_layers_base_first_and_child_wins() {
+        let p = project(load_dir(
+            &[(
+                "c.yml",
+                "services:\n  base:\n    image: app:1\n    user: root\n    ports: [\"80:80\"]\n  web:\n    extends: base\n    user: \"1000\"\n    ports: [\"127.0.0.1:81:81\"]\n",
+            )],
+            &[],
+        ));
+        let web = &p.services["web"];
+        assert_eq!(web.image.as_deref(), Some("app:1"));
+        assert_eq!(web.user.as_deref(), Some("1000"));
+        assert_eq!(web.ports.len(), 2);
+    }
+
+    #[test]
+    fn volumes_from_inherits_through_a_chain_and_profiles_split() {
+        let p = project(load_dir(
+            &[(
+                "c.yml",
+                "services:\n  a:\n    volumes: [\"/var/run/docker.sock:/s\"]\n  b:\n    volumes_from: [a]\n  c:\n    volumes_from: [\"b:ro\"]\n  d:\n    profiles: [ops]\n  e:\n    profiles: [debug]\n",
+            )],
+            &["ops"],
+        ));
+        let c = &p.services["c"];
+        assert_eq!(c.volumes.len(), 1);
+        assert!(c.volumes[0].read_only);
+        assert!(c.volumes[0].raw.starts_with("volumes_from b"));
+        assert!(p.services.contains_key("d"));
+        assert!(p.inactive.contains_key("e"));
+    }
+}
