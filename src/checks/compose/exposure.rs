@@ -224,7 +224,7 @@ impl PortRule<'_> {
                 );
             }
         }
-        out.extend(scope.problems(project, &[Field::Ports]));
+        out.extend(scope.problems(project, &[Field::Ports, Field::NetworkMode]));
         if out.is_empty() {
             let detail = if tolerated.is_empty() {
                 self.none_published.clone()
@@ -356,7 +356,7 @@ impl ProjectJudge for PublicPorts {
                 }
             }
         }
-        out.extend(scope.problems(project, &[Field::Ports]));
+        out.extend(scope.problems(project, &[Field::Ports, Field::NetworkMode]));
         if out.is_empty() {
             let mappings: usize = project.services.values().map(|s| s.ports.len()).sum();
             out.push(

@@ -200,3 +200,69 @@ fn choose_files(
     }
     (files, how)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(path: std::path::PathBuf) -> ComposeFileSpec {
+        ComposeFileSpec {
+            path,
+            required: false,
+        }
+    }
+
+    fn names(files: &[ComposeFileSpec]) -> Vec<String> {
+        files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn compose_file_splits_on_colon_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let (files, how) = choose_files(&[], false, dir.path(), Some("a.yml:b/c.yml".into()), None);
+        assert_eq!(names(&files), ["a.yml", "c.yml"]);
+        assert!(files.iter().all(|f| f.required));
+        assert!(how.starts_with("COMPOSE_FILE"), "{how}");
+    }
+
+    #[test]
+    fn discovery_prefers_compose_yaml_and_adds_one_override() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [
+            "docker-compose.yml",
+            "compose.yaml",
+            "docker-compose.override.yml",
+            "compose.override.yaml",
+        ] {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        let declared = [spec(dir.path().join("docker-compose.yml"))];
+        let (files, how) = choose_files(&declared, false, dir.path(), None, None);
+        assert_eq!(names(&files), ["compose.yaml", "compose.override.yaml"]);
+        assert!(how.contains("docker-compose.yml"), "{how}");
+    }
+
+    #[test]
+    fn a_product_specific_file_keeps_the_profile_list() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [
+            "docker-compose.yml",
+            "docker-compose.prod.yml",
+            "compose.override.yml",
+        ] {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        let declared = [
+            spec(dir.path().join("docker-compose.yml")),
+            spec(dir.path().join("docker-compose.prod.yml")),
+        ];
+        let (files, _) = choose_files(&declared, false, dir.path(), None, None);
+        assert_eq!(
+            names(&files),
+            ["docker-compose.yml", "docker-compose.prod.yml"]
+        );
+    }
+}
