@@ -431,6 +431,19 @@ services:
     let r = exposure(other.path());
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_statuses(&r, "exposure.compose-files", &["error"]);
+    // A FIFO as the project .env: the values it would fill in are unknown, not defaulted.
+    let third = TempDir::new().unwrap();
+    std::fs::rename(other.path().join("pipe.yml"), third.path().join(".env")).unwrap();
+    write(
+        third.path(),
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres\n    ports: [\"${PG_BIND:-127.0.0.1}:5432:5432\"]\n",
+        0o644,
+    );
+    let started = Instant::now();
+    let r = exposure(third.path());
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_statuses(&r, "exposure.internal-ports", &["error"]);
 }
 
 // ---- git: symlinks and history -------------------------------------------------------
