@@ -83,22 +83,35 @@ fn layering_note(scope: &Scope<'_>, twins: &[&PublishedPort]) -> String {
 /// (the postgres image on 0.0.0.0:5432): exposed, whatever `ports:` says.
 fn host_network_finding(name: &str, service: &Service, ports: &[u16]) -> Observation {
     let image = service.image.as_deref().unwrap_or("");
-    let listening: Vec<u16> = super::known::default_ports(image)
+    let known = super::known::default_ports(image);
+    // Under host networking `ports:` is ignored, but it says what the service listens on.
+    let declared = |p: u16| service.ports.iter().any(|m| m.targets().contains(&p));
+    let listening: Vec<u16> = ports
         .iter()
         .copied()
-        .filter(|p| ports.contains(p))
+        .filter(|p| known.contains(p) || declared(*p))
         .collect();
     if listening.is_empty() {
         return host_network_warning(name, ports);
     }
+    let why = if listening.iter().all(|p| known.contains(p)) {
+        format!(
+            "its image {image} listens on {} of every host interface by default",
+            named_ports(&listening)
+        )
+    } else {
+        format!(
+            "it serves {} (its `ports:` say so, but they are ignored under host networking: \
+             the process binds the host's interfaces itself)",
+            named_ports(&listening)
+        )
+    };
     Observation::fail(
         format!("service {name}"),
         format!(
-            "uses `network_mode: host`, and its image {image} listens on {} of every host \
-             interface by default: the service is reachable from the network without any \
-             `ports:` entry, and Docker's port rules do not apply; remove `network_mode: host` \
-             and let other services reach it on the compose network",
-            named_ports(&listening)
+            "uses `network_mode: host`, and {why}: the service is reachable from the network \
+             without any published port, and Docker's port rules do not apply; remove \
+             `network_mode: host` and let other services reach it on the compose network"
         ),
     )
     .expected("no host networking for databases and internal services")
@@ -182,7 +195,9 @@ impl PortRule<'_> {
         let mut examined = 0;
         for (name, service) in &project.services {
             if service.uses_host_network() {
+                // Its `ports:` bind nothing: judged above, not as published mappings.
                 out.push(host_network_finding(name, service, self.ports));
+                continue;
             }
             for port in &service.ports {
                 let hits: Vec<u16> = self
@@ -517,6 +532,17 @@ mod tests {
         let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Warn]);
         assert!(obs[0].message.contains("network_mode: host"));
+    }
+
+    #[test]
+    fn host_network_internal_services_fail_even_with_loopback_ports() {
+        let fx = Fixture::yaml(
+            "services:\n  cp:\n    network_mode: host\n    ports: [\"127.0.0.1:8090:8090\"]\n  db:\n    image: postgres:16\n    network_mode: host\n",
+        );
+        let obs = loopback(&[8090, 5432]).judge_scope(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail, Status::Fail], "{obs:#?}");
+        assert!(obs[0].message.contains("ignored under host networking"));
+        assert!(obs[1].message.contains("postgres:16 listens on port 5432"));
     }
 
     #[test]
