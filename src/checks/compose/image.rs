@@ -128,6 +128,9 @@ mod tests {
         assert!(!matches("ghcr.io/goauthentik/ldap", pattern));
         assert!(!matches("ghcr.io/goauthentik/server-fork", pattern));
         // A registry-only pattern names no repository: it never matched the server image.
-        assert!(!matches("ghcr.io/goauthentik/server", "ghcr.io/goauthentik"));
+        assert!(!matches(
+            "ghcr.io/goauthentik/server",
+            "ghcr.io/goauthentik"
+        ));
     }
 }

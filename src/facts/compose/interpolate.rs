@@ -240,4 +240,61 @@ mod tests {
         let e = i.expand("${BIND:-127.0.0.1}:5432:5432").unwrap_err();
         assert!(e.to_string().contains(".env: too large"), "{e}");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn template() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("$".to_string()),
+                    Just("${".to_string()),
+                    Just("}".to_string()),
+                    Just("$$".to_string()),
+                    Just(":-".to_string()),
+                    Just("-".to_string()),
+                    Just(":+".to_string()),
+                    Just("?".to_string()),
+                    Just("PORT".to_string()),
+                    Just("BIG".to_string()),
+                    Just("UNSET".to_string()),
+                    "[a-z0-9:./ ]{0,4}",
+                ],
+                0..200,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn expansion_never_panics_and_stays_bounded(text in template()) {
+                let i = Interpolator::from_pairs(&[("PORT", "9000"), ("BIG", &"x".repeat(4096))]);
+                match i.expand(&text) {
+                    Ok(out) => prop_assert!(out.len() <= MAX_VALUE_BYTES),
+                    Err(e) => prop_assert!(
+                        e == InterpolationError::ValueTooLong || e == InterpolationError::BudgetSpent
+                    ),
+                }
+            }
+
+            #[test]
+            fn text_without_dollar_is_unchanged(text in "[^$]{0,300}") {
+                let i = Interpolator::from_pairs(&[]);
+                prop_assert_eq!(i.expand(&text).unwrap(), text);
+            }
+
+            #[test]
+            fn without_variables_only_dollars_and_templates_change(text in template()) {
+                // With no variable set and no defaults taken, the output is never longer than
+                // the input: unset variables become empty, `$$` becomes `$`.
+                let i = Interpolator::from_pairs(&[]);
+                let no_default = text.replace(":-", "").replace('-', "").replace(":+", "");
+                let out = i.expand(&no_default).unwrap();
+                prop_assert!(out.len() <= no_default.len());
+            }
+        }
+    }
 }

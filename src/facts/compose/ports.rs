@@ -361,4 +361,22 @@ mod tests {
         )
         .is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn short_syntax_never_panics(text in "[0-9a-f:.\\[\\]/\\-${}A-Z]{0,40}") {
+                let i = Interpolator::from_pairs(&[("P", "8080")]);
+                if let Ok(p) = parse(&Value::String(text), &i, Path::new("c.yml")) {
+                    prop_assert!(p.target <= p.target_end);
+                    prop_assert!(p.target != 0);
+                }
+            }
+        }
+    }
 }
