@@ -312,6 +312,17 @@ impl<'a> Scope<'a> {
                 } else {
                     names.join(", ")
                 };
+                let dir = self
+                    .declared
+                    .first()
+                    .and_then(|d| d.parent())
+                    .map(|d| self.show(d))
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| ".".into());
+                let names = format!(
+                    "{names}; and `docker compose up` in {dir} finds none of {}",
+                    crate::facts::compose::discover::DEFAULT_FILES.join(", ")
+                );
                 Err(Unavailable::skip(
                     FILES_SUBJECT,
                     format!("no compose file found: {names}"),

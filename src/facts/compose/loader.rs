@@ -84,7 +84,8 @@ impl Loader<'_> {
 
     fn apply_file(&mut self, raw: RawFile, path: &Path, depth: usize) -> Result<(), String> {
         let shown = path.display();
-        for included in include_paths(&raw.include, path).map_err(|e| format!("{shown}: {e}"))? {
+        let includes = include_paths(&raw.include, path, self.env);
+        for included in includes.map_err(|e| format!("{shown}: {e}"))? {
             if depth + 1 > MAX_DEPTH {
                 return Err(format!(
                     "{shown}: `include` nested deeper than {MAX_DEPTH} files"
@@ -144,6 +145,10 @@ impl Loader<'_> {
                 self.extends_chain(&base_name, &base, path, siblings, depth + 1)?
             }
             Some(file) => {
+                let file = self
+                    .env
+                    .expand(&file)
+                    .map_err(|e| format!("extends.file {file:?}: {e}"))?;
                 let file = relative_to(path, &file);
                 let other = self
                     .read(&file)?
@@ -196,8 +201,12 @@ fn extends_target(value: &Value, name: &str) -> Result<Option<(String, Option<St
     }
 }
 
-/// `include:` entries as paths relative to the including file's directory.
-fn include_paths(value: &Value, including: &Path) -> Result<Vec<PathBuf>, String> {
+/// `include:` entries as paths relative to the including file's directory, `${VAR}` filled in.
+fn include_paths(
+    value: &Value,
+    including: &Path,
+    env: &Interpolator,
+) -> Result<Vec<PathBuf>, String> {
     let entries = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Array(entries) => entries,
@@ -225,7 +234,13 @@ fn include_paths(value: &Value, including: &Path) -> Result<Vec<PathBuf>, String
     if paths.len() > MAX_FILES {
         return Err(format!("more than {MAX_FILES} `include` entries"));
     }
-    Ok(paths.iter().map(|p| relative_to(including, p)).collect())
+    paths
+        .iter()
+        .map(|p| {
+            let p = env.expand(p).map_err(|e| format!("include {p:?}: {e}"))?;
+            Ok(relative_to(including, &p))
+        })
+        .collect()
 }
 
 fn relative_to(file: &Path, path: &str) -> PathBuf {
@@ -381,5 +396,37 @@ mod tests {
         assert!(c.volumes[0].raw.starts_with("volumes_from b"));
         assert!(p.services.contains_key("d"));
         assert!(p.inactive.contains_key("e"));
+    }
+
+    #[test]
+    fn include_and_extends_paths_are_interpolated() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("infra")).unwrap();
+        std::fs::write(
+            dir.path().join("c.yml"),
+            "include: [\"${D}/db.yml\"]\nservices:\n  w:\n    extends:\n      file: ${D:-x}/base.yml\n      service: b\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("infra/db.yml"),
+            "services:\n  db:\n    image: postgres\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("infra/base.yml"),
+            "services:\n  b:\n    image: base\n",
+        )
+        .unwrap();
+        let spec = ComposeFileSpec {
+            path: dir.path().join("c.yml"),
+            required: true,
+        };
+        let p = project(load(
+            &[spec],
+            &Interpolator::from_pairs(&[("D", "infra")]),
+            &[],
+        ));
+        assert_eq!(p.services["db"].image.as_deref(), Some("postgres"));
+        assert_eq!(p.services["w"].image.as_deref(), Some("base"));
     }
 }
