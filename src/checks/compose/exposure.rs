@@ -116,7 +116,11 @@ fn host_network_finding(name: &str, service: &Service, ports: &[u16]) -> Observa
     )
     .expected("no host networking for databases and internal services")
     .actual("network_mode: host")
-    .at(Location::service(None, name, listening.first().copied()))
+    .at(Location::service(
+        service.defined_in.as_deref(),
+        name,
+        listening.first().copied(),
+    ))
 }
 
 /// Services `docker compose up` does not start (inactive profiles) that would publish one of

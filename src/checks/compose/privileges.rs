@@ -77,8 +77,7 @@ impl ProjectJudge for Privileges {
                 continue;
             }
             let what = found.join(", ");
-            let location =
-                Location::service(project.files.first().map(|f| f.as_path()), name, None);
+            let location = Location::service(service.defined_in.as_deref(), name, None);
             let observation = match web_facing(name, service, &self.web_facing) {
                 Some(why) => Observation::fail(
                     format!("service {name}"),

@@ -63,6 +63,9 @@ pub fn apply_service(
             .insert(name.to_string(), Service::default());
     }
     let service = project.services.entry(name.to_string()).or_default();
+    if service.defined_in.is_none() {
+        service.defined_in = layers.last().map(|(_, source)| source.clone());
+    }
     for (raw, source) in layers {
         let mut layer = Layer {
             service: &mut *service,

@@ -136,6 +136,8 @@ pub struct Service {
     pub profiles: Vec<String>,
     /// `SERVICE[:ro|:rw]` or `container:NAME[:ro|:rw]`: mounts inherited from another one.
     pub volumes_from: Vec<String>,
+    /// The file that first defined the service (for locating findings about it).
+    pub defined_in: Option<PathBuf>,
 }
 
 impl Service {
