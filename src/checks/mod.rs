@@ -29,6 +29,7 @@ crate::kinds! {
     ComposePublicPorts => compose::checks::PublicPorts,
     ComposeDockerSocket => compose::checks::DockerSocket,
     ComposeNonRoot => compose::checks::NonRoot,
+    ComposePrivileges => compose::privileges::Privileges,
 
     TlsLegacyVersions => tls::legacy::LegacyVersions,
     TlsVersion => tls::version::TlsVersionCheck,

@@ -244,11 +244,15 @@ impl Facts {
 
     // ---- compose -----------------------------------------------------------------------
 
+    /// The compose project as `docker compose up` in the project directory runs it; its
+    /// `${VAR}` come from the project's `.env`, not from the application's env file.
     pub fn compose(&self) -> &compose::model::ComposeState {
         self.compose.get_or_init(|| {
-            compose::model::load(&self.target.compose_files, &|name| {
-                self.interpolation_var(name)
-            })
+            compose::discover::resolve(
+                &self.target.compose_files,
+                self.target.compose_explicit,
+                &self.target.root,
+            )
         })
     }
 
