@@ -355,6 +355,10 @@ mod tests {
             assert_eq!(f.status, Status::Skip, "{f:?}");
         }
         assert!(found[0].message.contains("--url https://"));
+        assert!(
+            !no_url.network_started(),
+            "a local-only audit must not start the network runtime"
+        );
     }
 
     #[test]

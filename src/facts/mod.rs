@@ -125,8 +125,39 @@ impl Facts {
         &self.target
     }
 
+    /// Whether any network fact has run (the runtime starts on the first one).
+    pub fn network_started(&self) -> bool {
+        self.net.started()
+    }
+
+    /// Whether the target gives what this fact is gathered from (an `https://` URL, an address
+    /// to scan, a name to resolve). Facts that cannot be gathered are not started, so an audit
+    /// without network input never starts the runtime; their accessors say why.
+    fn can_gather(&self, need: &Need) -> bool {
+        let target = &self.target;
+        match need {
+            Need::TlsHandshake
+            | Need::TlsLegacyVersions
+            | Need::TlsWeakCiphers
+            | Need::TlsSuites
+            | Need::TlsRenegotiation => target
+                .url
+                .as_ref()
+                .is_some_and(|u| u.scheme == crate::target::Scheme::Https),
+            Need::Ports(ports) => {
+                !ports.is_empty() && (target.host.is_some() || target.url.is_some())
+            }
+            Need::DnsAddresses | Need::DnsCaa => dns::host_name(target).is_ok(),
+        }
+    }
+
     /// Gathers these network facts concurrently, each at most once.
     pub fn prefetch(&self, needs: &[Need]) {
+        let needs: Vec<Need> = needs
+            .iter()
+            .filter(|n| self.can_gather(n))
+            .cloned()
+            .collect();
         if needs.is_empty() {
             return;
         }

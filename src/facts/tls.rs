@@ -14,7 +14,7 @@ use crate::net::legacy_probe::{self, LegacyScan, WeakCipherScan};
 use crate::net::renegotiation::{self, RenegotiationError, RenegotiationProbe};
 use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::{self, HandshakeScan};
-use crate::net::suite_scan::{self, SuiteScan};
+use crate::net::suite_scan::{self, Acceptance, SuiteScan};
 use crate::target::{Scheme, Target, TargetUrl};
 pub use chain::PresentedChain;
 use chain::{judge_raw_chain, why_no_chain};
@@ -290,7 +290,43 @@ impl<'a> TlsView<'a> {
         self.read("probe SSL 3.0, TLS 1.0 and TLS 1.1", gathered)
     }
 
+    /// Whether the server was seen speaking TLS at all: a version accepted by the suite scan
+    /// or by rustls. A probe that was only ever closed or reset says nothing about what the
+    /// server refuses.
+    pub fn speaks_tls(&self) -> bool {
+        let by_suites = self
+            .suites_gathered()
+            .is_ok_and(|s| s.versions.iter().any(|v| v.tls_answer));
+        by_suites
+            || self.handshake().is_ok_and(|h| {
+                [&h.tls12, &h.tls13]
+                    .iter()
+                    .any(|o| matches!(o, crate::net::rustls_probe::VersionOutcome::Accepted { .. }))
+            })
+    }
+
+    /// The suite scan, once the server has been seen speaking TLS: accepting nothing
+    /// because every connection was closed or reset is no evidence of refusing anything.
     pub fn suites(&self) -> Result<&'a SuiteScan, Unavailable> {
+        let scan = self.suites_gathered()?;
+        // Probes that failed (refused, timed out, not TLS) carry their own reason, which the
+        // judges report; only refusals that were never a TLS answer are withheld here.
+        let only_silent_refusals = scan
+            .versions
+            .iter()
+            .all(|v| matches!(v.acceptance, Acceptance::NotAccepted { .. }) && !v.tls_answer);
+        if only_silent_refusals && !self.speaks_tls() {
+            return Err(Unavailable::error(
+                self.subject(),
+                "cannot enumerate cipher suites: the server never answered in TLS (every probe \
+                 was closed, reset or left unanswered)",
+            )
+            .at(self.location()));
+        }
+        Ok(scan)
+    }
+
+    fn suites_gathered(&self) -> Result<&'a SuiteScan, Unavailable> {
         self.url()?;
         let gathered = self.net.block_on(self.facts.suites(self.target, self.net));
         self.read("enumerate cipher suites", gathered)

@@ -61,9 +61,28 @@ pub enum ProbeOutcome {
     /// acceptable version (exactly the offered one for version probes).
     Accepted(Negotiated),
     /// The server refused: an alert, a closed connection, or another version.
-    NotAccepted { reason: String },
+    NotAccepted {
+        reason: String,
+        /// The refusal was a TLS answer (an alert, or a hello at another version), not a
+        /// closed or reset connection: evidence that the server speaks TLS at all.
+        tls_answer: bool,
+    },
     /// No conclusion: the server could not be reached, stalled, or did not speak TLS.
     Failed(ProbeFailure),
+}
+
+impl ProbeOutcome {
+    /// Whether the server answered this probe in TLS (a hello or an alert).
+    pub fn is_tls_answer(&self) -> bool {
+        matches!(
+            self,
+            ProbeOutcome::Accepted(_)
+                | ProbeOutcome::NotAccepted {
+                    tls_answer: true,
+                    ..
+                }
+        )
+    }
 }
 
 /// SSL 3.0, TLS 1.0 and TLS 1.1, each probed on its own connection.
@@ -77,6 +96,11 @@ impl LegacyScan {
     /// not TLS): one error says it better than three.
     pub fn common_failure(&self) -> Option<&ProbeFailure> {
         common_failure(self.results.iter().map(|(_, o)| o))
+    }
+
+    /// Whether any probe got a TLS answer.
+    pub fn spoke_tls(&self) -> bool {
+        self.results.iter().any(|(_, o)| o.is_tls_answer())
     }
 }
 
@@ -125,6 +149,13 @@ pub struct WeakCipherScan {
 }
 
 impl WeakCipherScan {
+    /// Whether any probe got a TLS answer.
+    pub fn spoke_tls(&self) -> bool {
+        self.classes
+            .iter()
+            .any(|c| !c.accepted.is_empty() || c.endings.iter().any(|(_, o)| o.is_tls_answer()))
+    }
+
     /// As [`LegacyScan::common_failure`]: set only when nothing was accepted and every probe
     /// failed the same way.
     pub fn common_failure(&self) -> Option<&ProbeFailure> {
@@ -316,6 +347,7 @@ fn judge(
             if !version_ok {
                 return ProbeOutcome::NotAccepted {
                     reason: format!("answered with {}", version_name(h.version)),
+                    tls_answer: true,
                 };
             }
             if !hello.cipher_suites.contains(&h.cipher_suite) {
@@ -335,12 +367,15 @@ fn judge(
         }
         ServerAnswer::Alert(alert) => ProbeOutcome::NotAccepted {
             reason: alert.to_string(),
+            tls_answer: true,
         },
         ServerAnswer::Closed { reset: false } => ProbeOutcome::NotAccepted {
             reason: "connection closed without an answer".into(),
+            tls_answer: false,
         },
         ServerAnswer::Closed { reset: true } => ProbeOutcome::NotAccepted {
             reason: "connection reset without an answer".into(),
+            tls_answer: false,
         },
         ServerAnswer::Invalid(description) => {
             ProbeOutcome::Failed(ProbeFailure::Invalid { addr, description })

@@ -61,6 +61,8 @@ pub struct VersionSuites {
     pub suites: Vec<AcceptedSuite>,
     /// Rounds ran out while the server was still accepting.
     pub truncated: bool,
+    /// Some round got a TLS answer (a hello or an alert): the server speaks TLS here.
+    pub tls_answer: bool,
 }
 
 impl VersionSuites {
@@ -161,7 +163,9 @@ impl SuiteScan {
 #[derive(Debug, Clone)]
 enum Round {
     Accepted(ServerHello, Flight),
-    Refused(String),
+    /// Refused; `bool`: the refusal was a TLS answer (an alert or another version), not a
+    /// closed or reset connection.
+    Refused(String, bool),
     Failed(ProbeFailure),
 }
 
@@ -454,9 +458,10 @@ fn round(endpoint: &Endpoint, timeout: Duration, offer: Offer, suites: &[u16]) -
         Err(f) => return Round::Failed(f),
     };
     match answer {
-        ServerAnswer::Hello(h) if h.version != offer.version => {
-            Round::Refused(format!("answered with {}", hello::version_name(h.version)))
-        }
+        ServerAnswer::Hello(h) if h.version != offer.version => Round::Refused(
+            format!("answered with {}", hello::version_name(h.version)),
+            true,
+        ),
         ServerAnswer::Hello(h) if !suites.contains(&h.cipher_suite) => {
             Round::Failed(ProbeFailure::Invalid {
                 addr,
@@ -467,12 +472,12 @@ fn round(endpoint: &Endpoint, timeout: Duration, offer: Offer, suites: &[u16]) -
             })
         }
         ServerAnswer::Hello(h) => Round::Accepted(h, flight),
-        ServerAnswer::Alert(alert) => Round::Refused(alert.to_string()),
+        ServerAnswer::Alert(alert) => Round::Refused(alert.to_string(), true),
         ServerAnswer::Closed { reset: false } => {
-            Round::Refused("connection closed without an answer".into())
+            Round::Refused("connection closed without an answer".into(), false)
         }
         ServerAnswer::Closed { reset: true } => {
-            Round::Refused("connection reset without an answer".into())
+            Round::Refused("connection reset without an answer".into(), false)
         }
         ServerAnswer::Invalid(description) => {
             Round::Failed(ProbeFailure::Invalid { addr, description })
@@ -487,6 +492,7 @@ fn version_result<'a>(version: u16, lines: impl Iterator<Item = &'a Line>) -> Ve
     let mut truncated = false;
     let mut failure = None;
     let mut refusal = None;
+    let mut tls_answer = false;
     for line in lines {
         truncated |= line.truncated;
         for (hello, flight) in &line.accepted {
@@ -497,7 +503,12 @@ fn version_result<'a>(version: u16, lines: impl Iterator<Item = &'a Line>) -> Ve
         }
         match &line.ending {
             Some(Round::Failed(f)) if failure.is_none() => failure = Some(f.clone()),
-            Some(Round::Refused(r)) if refusal.is_none() => refusal = Some(r.clone()),
+            Some(Round::Refused(r, answered)) => {
+                tls_answer |= *answered;
+                if refusal.is_none() {
+                    refusal = Some(r.clone());
+                }
+            }
             _ => {}
         }
     }
@@ -512,6 +523,7 @@ fn version_result<'a>(version: u16, lines: impl Iterator<Item = &'a Line>) -> Ve
     };
     VersionSuites {
         version,
+        tls_answer: tls_answer || !suites.is_empty(),
         acceptance,
         suites,
         truncated,
@@ -550,7 +562,7 @@ fn probe_preference(
     };
     let choose = |suites: [u16; 2]| match round(endpoint, timeout, offer, &suites) {
         Round::Accepted(hello, _) => Ok(hello.cipher_suite),
-        Round::Refused(reason) => Err(ProbeFailure::Local(format!(
+        Round::Refused(reason, _) => Err(ProbeFailure::Local(format!(
             "the server refused two suites it had accepted: {reason}"
         ))),
         Round::Failed(f) => Err(f),
@@ -627,6 +639,7 @@ pub mod test_support {
                         })
                         .collect(),
                     truncated: false,
+                    tls_answer: true,
                 })
                 .collect(),
             ecdhe_groups: Vec::new(),

@@ -19,7 +19,7 @@ fn line(suites: &[u16], ending: Option<Round>) -> Line {
 
 #[test]
 fn a_version_is_accepted_when_any_family_accepted_and_failures_beat_refusals() {
-    let refused = || Some(Round::Refused("alert handshake_failure".into()));
+    let refused = || Some(Round::Refused("alert handshake_failure".into(), true));
     let failed = || Some(Round::Failed(ProbeFailure::Local("stalled".into())));
     let lines = [line(&[], refused()), line(&[0x002F], refused())];
     let v = version_result(hello::TLS12, lines.iter());
