@@ -2,5 +2,6 @@
 
 pub mod connect;
 pub mod hello;
+pub mod http;
 pub mod legacy_probe;
 pub mod rustls_probe;
