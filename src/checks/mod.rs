@@ -8,6 +8,7 @@ pub mod cert;
 pub mod compose;
 pub mod env;
 pub mod files;
+pub mod http;
 pub mod template;
 pub mod tls;
 

@@ -1,0 +1,77 @@
+//! HTTP hardening judges: pure functions from fetched responses ([`crate::net::http`]) to
+//! observations. The parsers (HSTS, CSP, Set-Cookie) are pure too.
+
+pub mod access;
+pub mod allowlist;
+pub mod body_limit;
+pub mod cookie;
+pub mod cookies;
+pub mod csp;
+pub mod headers;
+pub mod health;
+pub mod hsts;
+pub mod hsts_check;
+pub mod redirect;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use crate::finding::Observation;
+use crate::net::http::HttpError;
+
+/// A request that got no answer, when an answer was needed to judge.
+pub fn no_answer(subject: impl Into<String>, error: &HttpError) -> Observation {
+    Observation::error(subject, format!("no HTTP answer: {error}"))
+}
+
+/// Case-insensitive glob with `*` for any run of characters. Iterative with one backtrack
+/// point, so it stays linear-ish on hostile header values.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// A server string made safe to show: control characters escaped, length bounded.
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 200;
+    let mut out: String = value
+        .chars()
+        .take(MAX)
+        .flat_map(char::escape_default)
+        .collect();
+    if value.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob() {
+        assert!(glob_matches("*no-store*", "private, NO-STORE"));
+        assert!(glob_matches("nginx*", "nginx/1.22"));
+        assert!(!glob_matches("nginx", "nginx/1.22"));
+        assert!(glob_matches("a*b*c", "aXbYbc"));
+        assert!(!glob_matches("a*b*c", "aXbY"));
+    }
+}
