@@ -61,15 +61,13 @@ pub(super) fn classify(url: &str, err: &reqwest::Error) -> HttpError {
     for _ in 0..16 {
         let Some(e) = source else { break };
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            match io.kind() {
+            let (kind, tls) = io_cause(io);
+            match kind {
                 std::io::ErrorKind::ConnectionRefused => return HttpError::Refused { url },
                 std::io::ErrorKind::TimedOut => return HttpError::Timeout { url },
                 _ => {}
             }
-            if let Some(tls) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
+            if let Some(tls) = tls {
                 return HttpError::Tls {
                     url,
                     reason: tls.to_string(),
@@ -104,4 +102,24 @@ pub(super) fn classify(url: &str, err: &reqwest::Error) -> HttpError {
             reason
         },
     }
+}
+
+/// The innermost kind of an I/O error and the rustls error inside it, if any: connectors
+/// wrap I/O errors in I/O errors (`io::Error::other(io_error)`), and an `io::Error`'s
+/// `source()` skips its own payload, so the payloads are unwrapped by hand.
+fn io_cause(io: &std::io::Error) -> (std::io::ErrorKind, Option<&rustls::Error>) {
+    let mut current = io;
+    for _ in 0..8 {
+        let Some(inner) = current.get_ref() else {
+            break;
+        };
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return (current.kind(), Some(tls));
+        }
+        match inner.downcast_ref::<std::io::Error>() {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    (current.kind(), None)
 }
