@@ -64,7 +64,11 @@ async fn https_through_ca_file_and_resolve_keeps_every_header() {
     )
     .await;
     let port = server.addr.port();
-    let f = fetcher(port, std::slice::from_ref(&pki.ca_der), Duration::from_secs(5));
+    let f = fetcher(
+        port,
+        std::slice::from_ref(&pki.ca_der),
+        Duration::from_secs(5),
+    );
     let outcome = f
         .fetch(&HttpRequest::get(url("https", port, "/login")))
         .await;
