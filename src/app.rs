@@ -1,8 +1,8 @@
 //! Turns parsed arguments into an audit, a listing or an explanation, and an exit code.
 
 use crate::cli::{AuditArgs, Cli, ColorArg, Command, FailOnArg, Format, ProfilesAction};
-use crate::context::AuditContext;
 use crate::engine::{self, Selection};
+use crate::facts::{Facts, NetLimits};
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
 use crate::report::{self, text::Style, FailOn, Report};
@@ -22,10 +22,17 @@ const EXIT_USAGE: u8 = 2;
 
 /// Longest `--timeout` accepted: a typo like 3000 should not hang a CI job for an hour.
 const MAX_TIMEOUT_SECS: f64 = 300.0;
+/// Longest `--deadline` accepted.
+const MAX_DEADLINE_SECS: f64 = 3600.0;
+/// The default deadline, in `--timeout`s: a connect, a handshake and a few reads in a row.
+const DEADLINE_TIMEOUTS: f64 = 4.0;
 
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("rampart: internal error: {info} (please report this)");
+        // A judge's panic becomes an error finding for its check; anything else is a bug.
+        if !engine::panic_is_contained() {
+            eprintln!("rampart: internal error: {info} (please report this)");
+        }
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -67,33 +74,39 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         FailOnArg::Warn => FailOn::Warn,
     };
 
-    let ctx = AuditContext::new(target);
-    let findings = engine::run(&profile, &ctx, &selection);
+    let limits = NetLimits {
+        max_sockets: args.max_sockets,
+        deadline: started + deadline(args)?,
+    };
+    let facts = Facts::new(target, limits);
+    let findings = engine::run(&profile, &facts, &selection);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = Report::new(
         &profile.name,
-        &ctx.target,
+        facts.target(),
         started_at,
         duration_ms,
         findings,
     );
 
-    let style = Style {
+    // Colour is decided per stream: the terminal may get it, a report file never does.
+    let stdout_style = Style {
         color: use_color(args.color),
     };
-    let rendered = match format {
+    let file_style = Style { color: false };
+    let render = |format: Format, style: Style| match format {
         Format::Text => report::text::render(&report, style, fail_on),
         Format::Json => report::json::render(&report),
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &rendered)
+            std::fs::write(path, render(format, file_style))
                 .map_err(|e| format!("--output {}: {e}", path.display()))?;
             if format != Format::Text {
-                write_stdout(&report::text::render(&report, style, fail_on))?;
+                write_stdout(&render(Format::Text, stdout_style))?;
             }
         }
-        None => write_stdout(&rendered)?,
+        None => write_stdout(&render(format, stdout_style))?,
     }
     Ok(if report.gated(fail_on) > 0 {
         EXIT_GATED
@@ -132,6 +145,21 @@ fn load_profile(args: &AuditArgs) -> Result<Profile, String> {
     loaded.map_err(|e| e.to_string())
 }
 
+/// The whole audit's time limit: `--deadline`, or enough for every probe family to use its
+/// `--timeout` a few times over.
+fn deadline(args: &AuditArgs) -> Result<Duration, String> {
+    let seconds = match args.deadline {
+        Some(d) if d > 0.0 && d <= MAX_DEADLINE_SECS => d,
+        Some(d) => {
+            return Err(format!(
+                "--deadline {d}: expected seconds above 0, at most {MAX_DEADLINE_SECS}"
+            ))
+        }
+        None => (args.timeout * DEADLINE_TIMEOUTS).min(MAX_DEADLINE_SECS),
+    };
+    Ok(Duration::from_secs_f64(seconds))
+}
+
 fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
     let root = args.root.clone();
     if !root.is_dir() {
@@ -143,6 +171,20 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         .iter()
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
+    // The URL's own port, and 80 for the plain-HTTP redirect check.
+    if let Some(stray) = resolve.iter().find(|r| {
+        url.as_ref()
+            .is_none_or(|u| u.host != r.host || (u.port != r.port && r.port != 80))
+    }) {
+        let target = url
+            .as_ref()
+            .map(|u| format!("--url names {}", u.host_port()))
+            .unwrap_or_else(|| "there is no --url".into());
+        return Err(format!(
+            "--resolve {}:{}:{}: matches no audited host and port ({target})",
+            stray.host, stray.port, stray.addr
+        ));
+    }
     let ca_certs = match &args.ca_file {
         Some(path) => crate::net::rustls_probe::roots::read_ca_file(path)?,
         None => Vec::new(),
@@ -275,6 +317,35 @@ fn build_selection(args: &AuditArgs, profile: &Profile) -> Result<Selection, Str
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // A selection that leaves nothing to run would print "PASSED" for an audit that examined
+    // nothing: refuse it, and say what the profile does have.
+    let mut present: Vec<Category> = profile.check.iter().map(|c| c.category()).collect();
+    present.sort();
+    present.dedup();
+    let names = |cats: &[Category]| {
+        cats.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let selected = profile
+        .check
+        .iter()
+        .filter(|c| only.is_empty() || only.contains(&c.category()))
+        .filter(|c| !args.skip.contains(&c.id))
+        .count();
+    if selected == 0 {
+        let asked = if only.is_empty() {
+            "--skip".to_string()
+        } else {
+            format!("--only {}", names(&only))
+        };
+        return Err(format!(
+            "{asked} leaves no check of profile {} to run (its categories: {})",
+            profile.name,
+            names(&present)
+        ));
+    }
     for id in &args.skip {
         if !profile.check.iter().any(|c| &c.id == id) {
             return Err(format!(
@@ -363,7 +434,7 @@ fn explain(id: &str) -> Result<u8, String> {
     let mut out = format!(
         "{id}: {}\n\nkind:      {}\ncategory:  {}\nseverity:  {}\nprofiles:  {}\n",
         check.title,
-        check.kind.name(),
+        check.kind.tag(),
         check.category(),
         check.severity,
         used_by.join(", ")

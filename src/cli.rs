@@ -114,6 +114,14 @@ pub struct AuditArgs {
     /// Seconds allowed for each network connect, handshake or read.
     #[arg(long, value_name = "SECS", default_value = "5")]
     pub timeout: f64,
+    /// Seconds allowed for the whole audit; whatever is unfinished then is reported as an
+    /// error. Default: 4 x --timeout.
+    #[arg(long, value_name = "SECS")]
+    pub deadline: Option<f64>,
+    /// Network sockets open at once, across every probe.
+    #[arg(long, value_name = "N", default_value_t = crate::facts::runtime::DEFAULT_MAX_SOCKETS,
+          value_parser = clap::value_parser!(usize))]
+    pub max_sockets: usize,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
 }

@@ -50,6 +50,25 @@ impl fmt::Display for Status {
     }
 }
 
+/// The status a rule reports when it is not met, where a profile may choose: `fail` (gates the
+/// deploy) or `warn` (advisory). Typed so `pass` or `skip` cannot be configured by mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailStatus {
+    #[default]
+    Fail,
+    Warn,
+}
+
+impl FailStatus {
+    pub fn status(self) -> Status {
+        match self {
+            FailStatus::Fail => Status::Fail,
+            FailStatus::Warn => Status::Warn,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -127,6 +146,96 @@ impl fmt::Display for Category {
     }
 }
 
+/// Where a finding points, as data: a file and line (env and compose findings), a network
+/// endpoint and URL path (TLS, certificate, HTTP), a compose service and port. Reports render
+/// it; SARIF and fleet reports read it without parsing `subject` back.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The URL path, for HTTP findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The compose service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+impl Location {
+    pub fn file(path: &std::path::Path, line: Option<usize>) -> Self {
+        Location {
+            file: Some(path.display().to_string()),
+            line,
+            ..Location::default()
+        }
+    }
+
+    pub fn endpoint(host: &str, port: u16) -> Self {
+        Location {
+            host: Some(host.to_string()),
+            port: Some(port),
+            ..Location::default()
+        }
+    }
+
+    pub fn service(file: Option<&std::path::Path>, service: &str, port: Option<u16>) -> Self {
+        Location {
+            file: file.map(|f| f.display().to_string()),
+            service: Some(service.to_string()),
+            port,
+            ..Location::default()
+        }
+    }
+
+    pub fn with_path(mut self, path: &str) -> Self {
+        self.path = Some(path.to_string());
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Location::default()
+    }
+
+    /// `file:line`, `host:port/path` or `service` for one-line display.
+    pub fn display(&self) -> Option<String> {
+        if let Some(file) = &self.file {
+            let mut s = file.clone();
+            if let Some(line) = self.line {
+                s.push_str(&format!(":{line}"));
+                if let Some(col) = self.column {
+                    s.push_str(&format!(":{col}"));
+                }
+            }
+            if let Some(service) = &self.service {
+                s.push_str(&format!(" (service {service})"));
+            }
+            return Some(s);
+        }
+        if let Some(host) = &self.host {
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host.clone()
+            };
+            let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+            return Some(format!(
+                "{host}{port}{}",
+                self.path.as_deref().unwrap_or("")
+            ));
+        }
+        self.service.as_ref().map(|s| format!("service {s}"))
+    }
+}
+
 /// One line of the report: what a check concluded about one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -136,6 +245,9 @@ pub struct Finding {
     pub status: Status,
     pub severity: Severity,
     pub subject: String,
+    /// Where the subject is, as data. Always present in JSON (empty when unknown).
+    #[serde(default)]
+    pub location: Location,
     pub message: String,
     pub expected: String,
     pub actual: String,
@@ -156,6 +268,7 @@ pub struct Observation {
     pub actual: String,
     /// Overrides the check's severity for this observation (e.g. `info` for an allowed port).
     pub severity: Option<Severity>,
+    pub location: Option<Box<Location>>,
 }
 
 impl Observation {
@@ -167,6 +280,7 @@ impl Observation {
             expected: String::new(),
             actual: String::new(),
             severity: None,
+            location: None,
         }
     }
 
@@ -203,5 +317,19 @@ impl Observation {
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
         self
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(Box::new(location));
+        self
+    }
+
+    /// [`Observation::at`] unless the observation already says where it looked.
+    pub fn or_at(self, location: impl FnOnce() -> Location) -> Self {
+        if self.location.is_some() {
+            self
+        } else {
+            self.at(location())
+        }
     }
 }

@@ -3,9 +3,10 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
-pub mod context;
 pub mod engine;
+pub mod facts;
 pub mod finding;
+pub mod ip;
 pub mod net;
 pub mod profile;
 pub mod report;

@@ -38,6 +38,9 @@ pub struct TargetUrl {
 
 impl TargetUrl {
     pub fn parse(text: &str) -> Result<TargetUrl, String> {
+        // Errors quote the URL, so never with its userinfo: it may carry a password.
+        let redacted = redact_userinfo(text);
+        let text = redacted.as_str();
         let (scheme, rest) = if let Some(rest) = text.strip_prefix("https://") {
             (Scheme::Https, rest)
         } else if let Some(rest) = text.strip_prefix("http://") {
@@ -109,6 +112,18 @@ impl TargetUrl {
     }
 }
 
+/// `scheme://user:secret@host/` with the userinfo replaced by `***`.
+pub fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 /// One `--resolve HOST:PORT:ADDR`: connect to ADDR when the URL names HOST:PORT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveOverride {
@@ -143,7 +158,7 @@ impl ResolveOverride {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Target {
     pub root: PathBuf,
     pub env_files: Vec<EnvFileSpec>,
@@ -190,6 +205,15 @@ mod tests {
         assert!(TargetUrl::parse("ftp://h").is_err());
         assert!(TargetUrl::parse("https://h:0").is_err());
         assert!(TargetUrl::parse("https://[::1").is_err());
+    }
+
+    #[test]
+    fn url_errors_never_quote_a_password() {
+        let e = TargetUrl::parse("https://admin:S3cret@host/").unwrap_err();
+        assert!(!e.contains("S3cret") && e.contains("***@host"), "{e}");
+        let e = TargetUrl::parse("ftp://u:p4ss@h").unwrap_err();
+        assert!(!e.contains("p4ss"), "{e}");
+        assert_eq!(redact_userinfo("https://h/a@b"), "https://h/a@b");
     }
 
     #[test]

@@ -163,11 +163,11 @@ fn malformed_profile_exits_2_with_position() {
         ("name = \"t\"\ntitle = \"t\"\nbogus = 1\n", ":3:1:"),
         (
             "name = \"t\"\ntitle = \"t\"\n[[check]]\nid = \"t.a\"\ntitle = \"a\"\nremediation = \"r\"\nkind = \"env.nope\"\n",
-            ":7:1:",
+            ":7:8:",
         ),
         (
             "name = \"t\"\ntitle = \"t\"\n[[check]]\nid = \"t.a\"\ntitle = \"a\"\nremediation = \"r\"\nkind = \"env.secret\"\nvar = \"A\"\nmin_length = \"long\"\n",
-            ":3:1:",
+            ":9:14:",
         ),
         ("name = \"t\"\ntitle = \"t\"\nextends = \"missing-profile\"\n", ":3:11:"),
         ("name = \"t\"\ntitle = [\n", ":2:"),
@@ -202,6 +202,24 @@ fn bad_arguments_exit_2_with_one_line() {
         vec!["audit", "--profile", "koda", "--only", "nonsense"],
         vec!["audit", "--profile", "koda", "--skip", "no.such-check"],
         vec!["audit", "--profile", "koda", "--resolve", "bad"],
+        vec![
+            "audit",
+            "--profile",
+            "koda",
+            "--url",
+            "https://koda.example:443",
+            "--resolve",
+            "other.example:443:127.0.0.1",
+        ],
+        vec![
+            "audit",
+            "--profile",
+            "koda",
+            "--url",
+            "https://admin:S3cret@koda.example",
+        ],
+        vec!["audit", "--profile", "koda", "--only", "dns"],
+        vec!["audit", "--profile", "koda", "--deadline", "0"],
         vec!["audit", "--profile", "koda", "--timeout", "0"],
         vec![
             "audit",
@@ -227,6 +245,8 @@ fn bad_arguments_exit_2_with_one_line() {
             "{args:?}: {}",
             out.stderr
         );
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("S3cret"), "{}", out.stderr);
     }
     assert_eq!(run(&["audit", "--no-such-flag"]).code, 2);
 }
@@ -469,4 +489,61 @@ remediation = "Longer."
     let session = &findings(&report, "koda.session-secret")[0];
     assert_eq!(session["status"], "fail", "{}", summary(&report));
     assert_eq!(session["title"], "Session secret is very long");
+}
+
+#[test]
+fn profile_paths_take_compose_defaults_so_a_world_readable_dir_is_judged() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().expect("tempdir");
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    write(tmp.path(), ".env", "OTHER=1\n", 0o600);
+    let p = profile(
+        tmp.path(),
+        r#"
+name = "t"
+title = "test"
+
+[[env_file]]
+role = "main"
+path = ".env"
+
+[[check]]
+id = "t.data-dir"
+title = "data directory is private"
+kind = "files.mode"
+path = "${DATA_DIR:-data}"
+max_mode = "0700"
+remediation = "chmod 700 data"
+"#,
+    );
+    let root = tmp.path().to_str().expect("utf-8");
+    let out = run(&["audit", "--profile-file", &p, "--root", root, "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let report = out.json();
+    let found = findings(&report, "t.data-dir");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["status"], "fail", "{:?}", found[0]);
+    assert!(found[0]["subject"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("/data"));
+}
+
+#[test]
+fn json_findings_carry_a_structured_location() {
+    let tmp = TempDir::new().expect("tempdir");
+    write(tmp.path(), ".env", "A=1\nTOKEN=short\n", 0o600);
+    let p = profile(tmp.path(), SECRET_PROFILE);
+    let root = tmp.path().to_str().expect("utf-8");
+    let out = run(&["audit", "--profile-file", &p, "--root", root, "--json"]);
+    let report = out.json();
+    let token = findings(&report, "t.token");
+    let location = &token[0]["location"];
+    assert!(
+        location["file"].as_str().unwrap_or("").ends_with(".env"),
+        "{location}"
+    );
+    assert_eq!(location["line"], 2, "{location}");
 }

@@ -1,9 +1,7 @@
 //! Reaching the target: name resolution and TCP connects, each bounded by the audit's timeout.
 
-use crate::target::Target;
 use std::fmt;
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::mpsc;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 /// Where to connect for a URL: the name to send as SNI and check the certificate against,
@@ -59,67 +57,6 @@ impl fmt::Display for NetError {
             }
             NetError::Io { addr, reason } => write!(f, "{addr}: {reason}"),
         }
-    }
-}
-
-/// Maximum addresses tried for one name, so a resolver answering with hundreds stays bounded.
-const MAX_ADDRS: usize = 8;
-
-/// Works out where the URL's host lives: `--resolve` first, then IP literals, then DNS
-/// (run on a helper thread so a stuck resolver cannot outlast the timeout).
-pub fn endpoint_for(target: &Target) -> Option<Result<Endpoint, NetError>> {
-    let url = target.url.as_ref()?;
-    Some(resolve(
-        &url.host,
-        url.port,
-        target.pinned_addr(),
-        target.timeout,
-    ))
-}
-
-pub fn resolve(
-    host: &str,
-    port: u16,
-    pinned: Option<IpAddr>,
-    timeout: Duration,
-) -> Result<Endpoint, NetError> {
-    let addrs = if let Some(ip) = pinned {
-        vec![SocketAddr::new(ip, port)]
-    } else if let Ok(ip) = host.parse::<IpAddr>() {
-        vec![SocketAddr::new(ip, port)]
-    } else {
-        lookup(host, port, timeout)?
-    };
-    Ok(Endpoint {
-        host: host.to_string(),
-        port,
-        addrs,
-    })
-}
-
-fn lookup(host: &str, port: u16, timeout: Duration) -> Result<Vec<SocketAddr>, NetError> {
-    let (tx, rx) = mpsc::channel();
-    let query = format!("{host}:{port}");
-    std::thread::spawn(move || {
-        let result = query
-            .to_socket_addrs()
-            .map(|it| it.take(MAX_ADDRS).collect::<Vec<_>>());
-        let _ = tx.send(result);
-    });
-    match rx.recv_timeout(timeout) {
-        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
-        Ok(Ok(_)) => Err(NetError::Resolve {
-            host: host.to_string(),
-            reason: "no addresses".into(),
-        }),
-        Ok(Err(e)) => Err(NetError::Resolve {
-            host: host.to_string(),
-            reason: e.to_string(),
-        }),
-        Err(_) => Err(NetError::Resolve {
-            host: host.to_string(),
-            reason: format!("no answer within {}s", timeout.as_secs_f32()),
-        }),
     }
 }
 

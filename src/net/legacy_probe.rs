@@ -7,7 +7,6 @@
 mod exchange;
 pub mod suites;
 
-use crate::context::AuditContext;
 use crate::net::connect::{Endpoint, NetError};
 use crate::net::hello::{self, sni_name, version_name, ClientHello, ServerAnswer};
 use std::fmt;
@@ -184,44 +183,6 @@ fn common_failure<'a>(
     outcomes
         .all(|o| matches!(o, ProbeOutcome::Failed(f) if f == first))
         .then_some(first)
-}
-
-/// The legacy-version scan of the audited endpoint, run on first use. `None` without an
-/// `https://` URL.
-pub fn legacy_scan(ctx: &AuditContext) -> Option<&Result<LegacyScan, NetError>> {
-    let endpoint = ctx.tls_endpoint()?;
-    Some(ctx.legacy_scan.get_or_init(|| {
-        endpoint
-            .as_ref()
-            .map(|e| scan_legacy(e, ctx.target.timeout))
-            .map_err(Clone::clone)
-    }))
-}
-
-/// The weak-cipher scan of the audited endpoint, run on first use. `None` without an
-/// `https://` URL.
-pub fn weak_cipher_scan(ctx: &AuditContext) -> Option<&Result<WeakCipherScan, NetError>> {
-    let endpoint = ctx.tls_endpoint()?;
-    Some(ctx.weak_cipher_scan.get_or_init(|| {
-        endpoint
-            .as_ref()
-            .map(|e| scan_weak_ciphers(e, ctx.target.timeout))
-            .map_err(Clone::clone)
-    }))
-}
-
-/// What findings about the TLS endpoint are reported against: `host:port` (with the address
-/// when it is pinned or resolved to something else).
-pub fn endpoint_subject(ctx: &AuditContext) -> String {
-    match ctx.tls_endpoint() {
-        Some(Ok(e)) => e.label(),
-        _ => ctx
-            .target
-            .url
-            .as_ref()
-            .map(|u| u.host_port())
-            .unwrap_or_else(|| "--url".into()),
-    }
 }
 
 pub fn scan_legacy(endpoint: &Endpoint, timeout: Duration) -> LegacyScan {

@@ -8,7 +8,6 @@
 pub mod recorder;
 pub mod roots;
 
-use crate::context::AuditContext;
 use crate::net::connect::{self, Endpoint, NetError};
 use recorder::{CapturedChain, ChainRecorder};
 use roots::TrustRoots;
@@ -20,9 +19,12 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Read from profiles as `"1.2"` / `"1.3"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TlsVersion {
+    #[serde(rename = "1.2")]
     Tls12,
+    #[serde(rename = "1.3")]
     Tls13,
 }
 
@@ -105,18 +107,6 @@ impl HandshakeScan {
             describe(TlsVersion::Tls12)
         )
     }
-}
-
-/// The handshake scan of the target's `https://` URL, run on first use.
-/// `None` without an https URL; `Err` when the host could not be resolved.
-pub fn handshake_scan(ctx: &AuditContext) -> Option<Result<&HandshakeScan, &NetError>> {
-    let endpoint = match ctx.tls_endpoint()? {
-        Ok(endpoint) => endpoint,
-        Err(e) => return Some(Err(e)),
-    };
-    Some(Ok(ctx.handshake_scan.get_or_init(|| {
-        scan(endpoint, ctx.target.timeout, &ctx.target.ca_certs)
-    })))
 }
 
 pub fn scan(

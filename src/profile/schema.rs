@@ -22,8 +22,9 @@ pub struct ProfileFile {
     /// When given, replaces the inherited list.
     pub env_file: Option<Vec<EnvFileDecl>>,
     pub compose_file: Option<Vec<ComposeFileDecl>>,
+    /// Read with spans by `profile::checks`; here only so the key is known.
     #[serde(default)]
-    pub check: Vec<Spanned<CheckDef>>,
+    pub check: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,7 +33,7 @@ pub struct CheckSetFile {
     #[serde(default)]
     pub description: String,
     #[serde(default)]
-    pub check: Vec<Spanned<CheckDef>>,
+    pub check: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,8 +122,10 @@ pub enum OnFail {
     Warn,
 }
 
+/// The keys every check has, whatever its kind; the rest of the table is the kind's own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckDef {
+#[serde(deny_unknown_fields)]
+pub struct CheckHeader {
     pub id: String,
     pub title: String,
     #[serde(default = "medium")]
@@ -138,13 +141,97 @@ pub struct CheckDef {
     /// `warn` reports this check's failures as warnings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_fail: Option<OnFail>,
-    #[serde(flatten)]
+}
+
+impl CheckHeader {
+    pub const KEYS: [&'static str; 8] = [
+        "id",
+        "title",
+        "severity",
+        "category",
+        "remediation",
+        "rationale",
+        "when",
+        "on_fail",
+    ];
+}
+
+/// Where a check was declared: the profile or check set, and the line of its table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckOrigin {
+    pub file: String,
+    pub line: usize,
+    /// 1-based line and column of each key of the table, for errors found after loading.
+    pub keys: Vec<(String, (usize, usize))>,
+}
+
+/// A check of a resolved profile: its header, its kind with typed parameters, its origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckDef {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Option<Category>,
+    pub remediation: String,
+    pub rationale: String,
+    pub when: Option<When>,
+    pub on_fail: Option<OnFail>,
     pub kind: CheckKind,
+    pub origin: CheckOrigin,
 }
 
 impl CheckDef {
+    pub fn new(header: CheckHeader, kind: CheckKind, origin: CheckOrigin) -> Self {
+        CheckDef {
+            id: header.id,
+            title: header.title,
+            severity: header.severity,
+            category: header.category,
+            remediation: header.remediation,
+            rationale: header.rationale,
+            when: header.when,
+            on_fail: header.on_fail,
+            kind,
+            origin,
+        }
+    }
+
     pub fn category(&self) -> Category {
         self.category
             .unwrap_or_else(|| self.kind.default_category())
+    }
+
+    fn header(&self) -> CheckHeader {
+        CheckHeader {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            severity: self.severity,
+            category: self.category,
+            remediation: self.remediation.clone(),
+            rationale: self.rationale.clone(),
+            when: self.when.clone(),
+            on_fail: self.on_fail,
+        }
+    }
+}
+
+/// As a profile writes it: the header keys, `kind`, then the kind's parameters.
+impl Serialize for CheckDef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        #[derive(Serialize)]
+        struct Shown {
+            #[serde(flatten)]
+            header: CheckHeader,
+            kind: &'static str,
+            #[serde(flatten)]
+            params: toml::Table,
+        }
+        Shown {
+            header: self.header(),
+            kind: self.kind.tag(),
+            params: self.kind.params_table().map_err(S::Error::custom)?,
+        }
+        .serialize(serializer)
     }
 }

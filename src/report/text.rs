@@ -3,6 +3,7 @@
 
 use super::{FailOn, Report};
 use crate::finding::{Category, Finding, Status};
+use owo_colors::OwoColorize;
 use std::fmt::Write;
 
 #[derive(Debug, Clone, Copy)]
@@ -11,46 +12,79 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, style: owo_colors::Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            text.style(style).to_string()
         } else {
             text.to_string()
         }
     }
 
     fn status(&self, status: Status) -> String {
-        let (code, mark) = match status {
-            Status::Pass => ("32", "✔ PASS "),
-            Status::Fail => ("1;31", "✘ FAIL "),
-            Status::Warn => ("33", "▲ WARN "),
-            Status::Skip => ("2", "○ SKIP "),
-            Status::Error => ("1;35", "‼ ERROR"),
+        let plain = owo_colors::Style::new();
+        let (style, mark) = match status {
+            Status::Pass => (plain.green(), "✔ PASS "),
+            Status::Fail => (plain.bold().red(), "✘ FAIL "),
+            Status::Warn => (plain.yellow(), "▲ WARN "),
+            Status::Skip => (plain.dimmed(), "○ SKIP "),
+            Status::Error => (plain.bold().magenta(), "‼ ERROR"),
         };
-        self.paint(code, mark)
+        self.paint(style, mark)
     }
 
     fn dim(&self, text: &str) -> String {
-        self.paint("2", text)
+        self.paint(owo_colors::Style::new().dimmed(), text)
     }
 
     fn bold(&self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(owo_colors::Style::new().bold(), text)
     }
+}
+
+/// Strings from the audited system (certificate names, paths, service names, values) reach
+/// the terminal only through here: control characters, and the Unicode ones that reorder or
+/// break lines, are shown as escapes so nothing can forge a line or recolour the report.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe_for_terminal(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`escape`], keeping line breaks: for multi-line texts written by the profile author.
+fn escape_keeping_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
+fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200e}' | '\u{200f}'             // left-to-right / right-to-left marks
+            | '\u{2028}' | '\u{2029}'           // line and paragraph separators
+            | '\u{202a}'..='\u{202e}'           // bidi embeddings and overrides
+            | '\u{2066}'..='\u{2069}'           // bidi isolates
+            | '\u{feff}')
 }
 
 pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
     let mut out = String::new();
     let target = match &report.target.url {
-        Some(url) => format!("{} and {}", report.target.root, url),
-        None => report.target.root.clone(),
+        Some(url) => format!("{} and {}", escape(&report.target.root), escape(url)),
+        None => escape(&report.target.root),
     };
     let _ = writeln!(
         out,
         "{} {} · profile {} · {}",
         style.bold("rampart"),
         report.tool.version,
-        style.bold(&report.profile),
+        style.bold(&escape(&report.profile)),
         target
     );
 
@@ -77,10 +111,13 @@ pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
     );
     let gated = report.gated(fail_on);
     let verdict = if gated == 0 {
-        style.paint("1;32", "PASSED: nothing blocks this deploy")
+        style.paint(
+            owo_colors::Style::new().bold().green(),
+            "PASSED: nothing blocks this deploy",
+        )
     } else {
         style.paint(
-            "1;31",
+            owo_colors::Style::new().bold().red(),
             &format!(
                 "FAILED: {gated} finding{} block{} this deploy",
                 if gated == 1 { "" } else { "s" },
@@ -101,7 +138,7 @@ fn write_finding(out: &mut String, f: &Finding, style: Style) {
         out,
         "  {} {}{} {}",
         style.status(f.status),
-        f.title,
+        escape(&f.title),
         style.dim(&severity),
         style.dim(&format!("({})", f.id))
     );
@@ -111,15 +148,22 @@ fn write_finding(out: &mut String, f: &Finding, style: Style) {
             let _ = writeln!(
                 out,
                 "          {}",
-                style.dim(&format!("{}: {}", f.subject, f.message))
+                style.dim(&format!("{}: {}", escape(&f.subject), escape(&f.message)))
             );
         }
         Status::Fail | Status::Warn | Status::Error => {
-            detail(out, style, "subject", &f.subject);
-            detail(out, style, "problem", &f.message);
-            detail(out, style, "found", &f.actual);
-            detail(out, style, "expected", &f.expected);
-            detail(out, style, "fix", &f.remediation);
+            detail(out, style, "subject", &escape(&f.subject));
+            if let Some(at) = f
+                .location
+                .display()
+                .filter(|at| !f.subject.contains(at.as_str()))
+            {
+                detail(out, style, "at", &escape(&at));
+            }
+            detail(out, style, "problem", &escape(&f.message));
+            detail(out, style, "found", &escape(&f.actual));
+            detail(out, style, "expected", &escape(&f.expected));
+            detail(out, style, "fix", &escape_keeping_lines(&f.remediation));
         }
     }
 }
@@ -138,5 +182,21 @@ fn detail(out: &mut String, style: Style, label: &str, value: &str) {
     }
     for line in lines {
         let _ = writeln!(out, "                    {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_strings_cannot_forge_lines_or_colours() {
+        let forged = "x\n  \u{1b}[32m✔ PASS \u{1b}[0m all good\u{202e}\u{2028}";
+        let shown = escape(forged);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown}");
+        assert!(!shown.contains('\u{202e}') && !shown.contains('\u{2028}'));
+        assert!(shown.contains("\\u{1b}") && shown.contains("\\n"));
+        assert_eq!(escape("plain café ✔"), "plain café ✔");
+        assert_eq!(escape_keeping_lines("a\nb\u{7}"), "a\nb\\u{7}");
     }
 }

@@ -10,11 +10,12 @@ mod hostname;
 mod strength;
 mod trust;
 
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::{Category, Observation};
 use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::roots::TrustRoots;
-use crate::net::rustls_probe::{self, TlsVersion};
+use crate::net::rustls_probe::TlsVersion;
 use analyze::CertInfo;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -55,8 +56,15 @@ pub struct CertKeySize {
     pub min_ec_bits: u32,
 }
 
-impl CertExpiry {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for CertExpiry {
+    const TAG: &'static str = "cert.expiry";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsHandshake]
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.fail_days > self.warn_days {
             return Err(format!(
                 "fail_days ({}) must not exceed warn_days ({})",
@@ -66,42 +74,57 @@ impl CertExpiry {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        with_chain(ctx, |e| dates::expiry(e, self))
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| dates::expiry(e, self))
     }
 }
 
-impl CertKeySize {
-    pub fn validate(&self) -> Result<(), String> {
+impl Kind for CertKeySize {
+    const TAG: &'static str = "cert.key-size";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsHandshake]
+    }
+
+    fn validate(&self) -> Result<(), String> {
         if self.min_rsa_bits == 0 || self.min_ec_bits == 0 {
             return Err("min_rsa_bits and min_ec_bits must be positive".to_string());
         }
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        with_chain(ctx, |e| strength::key_size(e, self))
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| strength::key_size(e, self))
     }
 }
 
-pub fn trust(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::trust)
+/// Certificate kinds without parameters: the tag and the judgement over the examined chain.
+macro_rules! chain_kind {
+    ($name:ident, $tag:literal, $judge:path) => {
+        crate::no_params_kind!($name);
+
+        impl Kind for $name {
+            const TAG: &'static str = $tag;
+            const CATEGORY: Category = Category::Certificate;
+
+            fn needs(&self) -> Vec<Need> {
+                vec![Need::TlsHandshake]
+            }
+
+            fn judge(&self, facts: &Facts) -> Judgement {
+                with_chain(facts, $judge)
+            }
+        }
+    };
 }
-pub fn hostname(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, hostname::hostname)
-}
-pub fn validity(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, dates::validity)
-}
-pub fn signature(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, strength::signature)
-}
-pub fn self_signed(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::self_signed)
-}
-pub fn chain(ctx: &AuditContext) -> Vec<Observation> {
-    with_chain(ctx, trust::chain)
-}
+
+chain_kind!(CertTrust, "cert.trust", trust::trust);
+chain_kind!(CertHostname, "cert.hostname", hostname::hostname);
+chain_kind!(CertValidity, "cert.validity", dates::validity);
+chain_kind!(CertSignature, "cert.signature", strength::signature);
+chain_kind!(CertSelfSigned, "cert.self-signed", trust::self_signed);
+chain_kind!(CertChain, "cert.chain", trust::chain);
 
 /// The captured chain, read and ready for judging.
 pub struct Examined<'a> {
@@ -211,36 +234,14 @@ impl<'a> Examined<'a> {
     }
 }
 
-/// Runs `judge` on the captured chain, or explains why there is nothing to judge.
-fn with_chain(
-    ctx: &AuditContext,
-    judge: impl Fn(&Examined<'_>) -> Observation,
-) -> Vec<Observation> {
-    let Some(url) = ctx.target.url.as_ref() else {
-        return vec![Observation::skip(
-            "certificate",
-            "needs --url https://HOST to examine the certificate",
-        )];
-    };
-    let fallback_subject = format!("{} certificate", url.host_port());
-    let scan = match rustls_probe::handshake_scan(ctx) {
-        None => {
-            return vec![Observation::skip(
-                fallback_subject,
-                "--url is not https://; there is no certificate to examine",
-            )]
-        }
-        Some(Err(e)) => {
-            return vec![Observation::error(
-                fallback_subject,
-                format!("cannot examine the certificate: {e}"),
-            )]
-        }
-        Some(Ok(scan)) => scan,
-    };
+/// Runs `judge` on the captured chain, or says why there is nothing to judge.
+fn with_chain(facts: &Facts, judge: impl Fn(&Examined<'_>) -> Observation) -> Judgement {
+    let tls = facts.tls();
+    let url = tls.url()?;
+    let scan = tls.handshake()?;
     let subject = format!("{} certificate", scan.label);
     let (Some(chain), Some(via)) = (&scan.chain, scan.chain_from) else {
-        return vec![Observation::error(subject, scan.why_no_chain())];
+        return Err(Unavailable::error(subject, scan.why_no_chain()).at(tls.location()));
     };
     match Examined::new(
         subject.clone(),
@@ -250,11 +251,12 @@ fn with_chain(
         via,
         OffsetDateTime::now_utc(),
     ) {
-        Ok(examined) => vec![judge(&examined)],
-        Err(e) => vec![Observation::error(
+        Ok(examined) => Ok(vec![judge(&examined).at(tls.location())]),
+        Err(e) => Err(Unavailable::error(
             subject,
             format!("cannot read the certificate from {}: {e}", scan.label),
-        )],
+        )
+        .at(tls.location())),
     }
 }
 

@@ -2,9 +2,10 @@
 //! the compose state, naming files and services in subjects). The judging lives in
 //! `exposure`, `socket` and `user`.
 
-use super::model::{ComposeProject, ComposeState, Field, Problem};
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::checks::{Judgement, Kind};
+use crate::facts::compose::model::{ComposeProject, ComposeState, Field, Problem};
+use crate::facts::{Facts, Unavailable};
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -86,19 +87,13 @@ fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
 }
 
 impl ComposeFilesCheck {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         Ok(())
     }
+}
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
-    }
-
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for ComposeFilesCheck {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let layered: Vec<String> = project.files.iter().map(|f| scope.show(f)).collect();
         let skipped: Vec<String> = scope
             .declared
@@ -127,59 +122,137 @@ impl ComposeFilesCheck {
     }
 }
 
-impl LoopbackOnly {
-    pub fn validate(&self) -> Result<(), String> {
-        validate_ports("ports", &self.ports, false)
+impl Kind for ComposeFilesCheck {
+    const TAG: &'static str = "compose.files";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
+    }
+}
+
+impl LoopbackOnly {
+    fn validate_params(&self) -> Result<(), String> {
+        validate_ports("ports", &self.ports, false)
+    }
+}
+
+impl Kind for LoopbackOnly {
+    const TAG: &'static str = "compose.loopback-only";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
     }
 }
 
 impl NotPublished {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_ports("ports", &self.ports, false)
     }
+}
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
+impl Kind for NotPublished {
+    const TAG: &'static str = "compose.not-published";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
     }
 }
 
 impl PublicPorts {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         // An empty list is a policy: no port may be public.
         validate_ports("allowed", &self.allowed, true)
     }
+}
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
+impl Kind for PublicPorts {
+    const TAG: &'static str = "compose.public-ports";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
     }
 }
 
 impl DockerSocket {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_names("allowed_images", &self.allowed_images)
     }
+}
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
+impl Kind for DockerSocket {
+    const TAG: &'static str = "compose.docker-socket";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
     }
 }
 
 impl NonRoot {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_names("services", &self.services)?;
         validate_names("exclude_images", &self.exclude_images)
     }
+}
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        self.judge(&Scope::of(ctx))
+impl Kind for NonRoot {
+    const TAG: &'static str = "compose.non-root";
+    const CATEGORY: Category = Category::Exposure;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        judge_compose(self, facts)
     }
 }
 
 const FILES_SUBJECT: &str = "compose files";
+
+/// A compose kind judges the merged project; the project's absence is the engine's business.
+pub(super) trait ProjectJudge {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation>;
+
+    /// The project judged, or the one observation that says why there is none.
+    #[cfg(test)]
+    fn judge_scope(&self, scope: &Scope<'_>) -> Vec<Observation> {
+        match scope.project() {
+            Ok(project) => self.judge_project(scope, project),
+            Err(unavailable) => vec![unavailable.into_observation()],
+        }
+    }
+}
+
+fn judge_compose(kind: &impl ProjectJudge, facts: &Facts) -> Judgement {
+    let scope = Scope::of(facts);
+    let project = scope.project()?;
+    Ok(kind.judge_project(&scope, project))
+}
 
 /// What a compose kind looks at: the loaded state, and how to name files in reports.
 pub(super) struct Scope<'a> {
@@ -190,12 +263,12 @@ pub(super) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn of(ctx: &'a AuditContext) -> Self {
+    pub fn of(facts: &'a Facts) -> Self {
         Scope {
-            state: ctx.compose(),
-            root: &ctx.target.root,
-            declared: ctx
-                .target
+            state: facts.compose(),
+            root: &facts.target().root,
+            declared: facts
+                .target()
                 .compose_files
                 .iter()
                 .map(|s| s.path.clone())
@@ -204,7 +277,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The merged project, or the one observation that says why there is none.
-    pub fn project(&self) -> Result<&'a ComposeProject, Observation> {
+    pub fn project(&self) -> Result<&'a ComposeProject, Unavailable> {
         match self.state {
             ComposeState::Loaded(p) => Ok(p),
             ComposeState::Absent => {
@@ -214,13 +287,13 @@ impl<'a> Scope<'a> {
                 } else {
                     names.join(", ")
                 };
-                Err(Observation::skip(
+                Err(Unavailable::skip(
                     FILES_SUBJECT,
                     format!("no compose file found: {names}"),
                 ))
             }
             ComposeState::Unusable(message) => {
-                Err(Observation::error(FILES_SUBJECT, message.clone()))
+                Err(Unavailable::error(FILES_SUBJECT, message.clone()))
             }
         }
     }
@@ -269,7 +342,7 @@ impl<'a> Scope<'a> {
 #[cfg(test)]
 pub(super) mod test_support {
     use super::*;
-    use crate::checks::compose::model::load;
+    use crate::facts::compose::model::load;
     use crate::target::ComposeFileSpec;
 
     /// Writes the files into a temporary root and loads them like the audit does.
@@ -327,14 +400,13 @@ mod tests {
     use crate::finding::Status;
 
     fn kind(toml_text: &str) -> crate::checks::CheckKind {
-        let kind: crate::checks::CheckKind = toml::from_str(toml_text).unwrap();
+        let kind = crate::checks::CheckKind::from_toml(toml_text).unwrap();
         kind.validate().unwrap();
         kind
     }
 
     #[test]
     fn evaluates_through_the_audit_context() {
-        use crate::context::AuditContext;
         use crate::target::{ComposeFileSpec, EnvFileSpec, Target};
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -353,7 +425,7 @@ mod tests {
             path: root.join(name),
             required: false,
         };
-        let ctx = AuditContext::new(Target {
+        let ctx = crate::facts::testing::facts(Target {
             root: root.to_path_buf(),
             env_files: vec![EnvFileSpec {
                 role: "main".into(),
@@ -364,10 +436,8 @@ mod tests {
                 compose("docker-compose.yml"),
                 compose("docker-compose.prod.yml"),
             ],
-            url: None,
-            resolve: vec![],
-            ca_certs: Vec::new(),
             timeout: std::time::Duration::from_secs(5),
+            ..Target::default()
         });
 
         let obs = kind("kind = \"compose.files\"").evaluate(&ctx);
@@ -388,8 +458,8 @@ mod tests {
         kind("kind = \"compose.public-ports\"\nallowed = [80, 443]\nnote = \"x\"");
         kind("kind = \"compose.docker-socket\"\nallowed_images = [\"tecnativa/docker-socket-proxy\"]");
         kind("kind = \"compose.non-root\"\nservices = [\"app\"]\nexclude_images = [\"postgres\"]");
-        let bad: Result<crate::checks::CheckKind, _> =
-            toml::from_str("kind = \"compose.loopback-only\"\nport = [1]");
+        let bad =
+            crate::checks::CheckKind::from_toml("kind = \"compose.loopback-only\"\nport = [1]");
         assert!(bad.is_err());
     }
 
@@ -438,7 +508,7 @@ mod tests {
             ],
             &|_| None,
         );
-        let obs = ComposeFilesCheck {}.judge(&fx.scope());
+        let obs = ComposeFilesCheck {}.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(
             obs[0]
@@ -457,7 +527,7 @@ mod tests {
         scope
             .declared
             .push(fx.dir.path().join("docker-compose.prod.yml"));
-        let obs = ComposeFilesCheck {}.judge(&scope);
+        let obs = ComposeFilesCheck {}.judge_scope(&scope);
         assert_eq!(statuses(&obs), vec![Status::Pass, Status::Error]);
         assert!(obs[0]
             .message
@@ -483,34 +553,34 @@ mod tests {
         };
         type Judge = Box<dyn Fn(&Scope<'_>) -> Vec<Observation>>;
         let kinds: Vec<Judge> = vec![
-            Box::new(|s| ComposeFilesCheck {}.judge(s)),
-            Box::new(|s| LoopbackOnly { ports: vec![3000] }.judge(s)),
+            Box::new(|s| ComposeFilesCheck {}.judge_scope(s)),
+            Box::new(|s| LoopbackOnly { ports: vec![3000] }.judge_scope(s)),
             Box::new(|s| {
                 NotPublished {
                     ports: vec![5432],
                     allow_loopback: false,
                 }
-                .judge(s)
+                .judge_scope(s)
             }),
             Box::new(|s| {
                 PublicPorts {
                     allowed: vec![443],
                     note: String::new(),
                 }
-                .judge(s)
+                .judge_scope(s)
             }),
             Box::new(|s| {
                 DockerSocket {
                     allowed_images: vec![],
                 }
-                .judge(s)
+                .judge_scope(s)
             }),
             Box::new(|s| {
                 NonRoot {
                     services: vec![],
                     exclude_images: vec![],
                 }
-                .judge(s)
+                .judge_scope(s)
             }),
         ];
         for judge in kinds {

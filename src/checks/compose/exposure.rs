@@ -2,9 +2,9 @@
 //! `compose.public-ports`. They judge the MERGED `ports` lists: an overlay's loopback mapping
 //! is added next to the base file's mapping, it does not replace it.
 
-use super::checks::{LoopbackOnly, NotPublished, PublicPorts, Scope};
-use super::model::{Binding, ComposeProject, Field, PublishedPort, Service};
-use crate::finding::{Observation, Severity};
+use super::checks::{LoopbackOnly, NotPublished, ProjectJudge, PublicPorts, Scope};
+use crate::facts::compose::model::{Binding, ComposeProject, Field, PublishedPort, Service};
+use crate::finding::{Location, Observation, Severity};
 
 fn port_list(ports: &[u16]) -> String {
     ports
@@ -105,85 +105,28 @@ fn count_summary(project: &ComposeProject, examined: usize) -> String {
     )
 }
 
-impl LoopbackOnly {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
-        let mut out = Vec::new();
-        let mut loopback = Vec::new();
-        let mut examined = 0;
-        for (name, service) in &project.services {
-            if service.uses_host_network() {
-                out.push(host_network_warning(name, &self.ports));
-            }
-            for port in &service.ports {
-                let hits: Vec<u16> = self
-                    .ports
-                    .iter()
-                    .copied()
-                    .filter(|p| port.touches(*p))
-                    .collect();
-                if hits.is_empty() {
-                    continue;
-                }
-                examined += 1;
-                if port.binding() == Binding::Loopback {
-                    loopback.push(format!("{name} {}", port.describe()));
-                    continue;
-                }
-                let twins = loopback_twins(service, port, &hits);
-                let message = format!(
-                    "{} is published on {}, not only on loopback{}{}",
-                    named_ports(&hits),
-                    where_bound(port),
-                    resolution(port),
-                    layering_note(scope, &twins)
-                );
-                out.push(
-                    Observation::fail(port_subject(scope, name, port), message)
-                        .expected("bound to 127.0.0.1 or ::1 only")
-                        .actual(port.describe()),
-                );
-            }
-        }
-        out.extend(scope.problems(project, &[Field::Ports]));
-        if out.is_empty() {
-            let detail = if loopback.is_empty() {
-                format!("none of {} is published", named_ports(&self.ports))
-            } else {
-                format!("bound to loopback only: {}", loopback.join(", "))
-            };
-            out.push(
-                Observation::pass(
-                    "published ports",
-                    format!("{detail}; {}", count_summary(project, examined)),
-                )
-                .expected(format!("{} on loopback only", named_ports(&self.ports))),
-            );
-        }
-        out
-    }
+/// What `compose.loopback-only` and `compose.not-published` share: the ports a rule covers,
+/// whether a loopback binding satisfies it, and how to word its verdicts.
+struct PortRule<'a> {
+    ports: &'a [u16],
+    allow_loopback: bool,
+    expected: &'a str,
+    /// After "N is published on WHERE": what makes that a failure.
+    exposed: &'a str,
+    /// The pass message when nothing matching is published.
+    none_published: String,
+    /// The pass message's prefix before the loopback bindings it accepted.
+    loopback_published: &'a str,
 }
 
-impl NotPublished {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl PortRule<'_> {
+    fn judge(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut tolerated = Vec::new();
         let mut examined = 0;
-        let expected = if self.allow_loopback {
-            "not published, or on loopback only"
-        } else {
-            "not published"
-        };
         for (name, service) in &project.services {
             if service.uses_host_network() {
-                out.push(host_network_warning(name, &self.ports));
+                out.push(host_network_warning(name, self.ports));
             }
             for port in &service.ports {
                 let hits: Vec<u16> = self
@@ -206,44 +149,80 @@ impl NotPublished {
                     Vec::new()
                 };
                 let message = format!(
-                    "{} is published on {}{}{}",
+                    "{} is published on {}{}{}{}",
                     named_ports(&hits),
                     where_bound(port),
+                    self.exposed,
                     resolution(port),
                     layering_note(scope, &twins)
                 );
                 out.push(
                     Observation::fail(port_subject(scope, name, port), message)
-                        .expected(expected)
-                        .actual(port.describe()),
+                        .expected(self.expected)
+                        .actual(port.describe())
+                        .at(Location::service(
+                            Some(&port.source),
+                            name,
+                            port.host_ports().map(|r| *r.start()),
+                        )),
                 );
             }
         }
         out.extend(scope.problems(project, &[Field::Ports]));
         if out.is_empty() {
             let detail = if tolerated.is_empty() {
-                format!("{} not published", named_ports(&self.ports))
+                self.none_published.clone()
             } else {
-                format!("published on loopback only: {}", tolerated.join(", "))
+                format!("{}: {}", self.loopback_published, tolerated.join(", "))
             };
             out.push(
                 Observation::pass(
                     "published ports",
                     format!("{detail}; {}", count_summary(project, examined)),
                 )
-                .expected(expected),
+                .expected(self.expected),
             );
         }
         out
     }
 }
 
-impl PublicPorts {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
+impl ProjectJudge for LoopbackOnly {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
+        let expected = format!("{} on loopback only", named_ports(&self.ports));
+        PortRule {
+            ports: &self.ports,
+            allow_loopback: true,
+            expected: &expected,
+            exposed: ", not only on loopback",
+            none_published: format!("none of {} is published", named_ports(&self.ports)),
+            loopback_published: "bound to loopback only",
+        }
+        .judge(scope, project)
+    }
+}
+
+impl ProjectJudge for NotPublished {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
+        let expected = if self.allow_loopback {
+            "not published, or on loopback only"
+        } else {
+            "not published"
         };
+        PortRule {
+            ports: &self.ports,
+            allow_loopback: self.allow_loopback,
+            expected,
+            exposed: "",
+            none_published: format!("{} not published", named_ports(&self.ports)),
+            loopback_published: "published on loopback only",
+        }
+        .judge(scope, project)
+    }
+}
+
+impl ProjectJudge for PublicPorts {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let allowed_text = if self.allowed.is_empty() {
             "no public port".to_string()
         } else {
@@ -375,7 +354,7 @@ mod tests {
             ],
             &env,
         );
-        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail], "{obs:#?}");
         let fail = &obs[0];
         assert_eq!(
@@ -409,7 +388,7 @@ mod tests {
             ],
             &env,
         );
-        let obs = loopback(&[8090]).judge(&fx.scope());
+        let obs = loopback(&[8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert_eq!(obs[0].actual, "0.0.0.0:18090->8090/tcp");
     }
@@ -425,7 +404,7 @@ mod tests {
             ],
             &|_| None,
         );
-        let obs = loopback(&[3000, 8090]).judge(&fx.scope());
+        let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");
         assert!(
             obs[0].message.contains("loopback only"),
@@ -453,7 +432,7 @@ mod tests {
     ports: [\"2990-3010:2990-3010\"]
 ",
         );
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail; 4], "{obs:#?}");
         assert!(obs[0].message.contains("all interfaces (random host port)"));
         assert!(obs[1].subject.starts_with("service b,"));
@@ -464,7 +443,7 @@ mod tests {
     #[test]
     fn loopback_only_passes_when_port_not_published() {
         let fx = Fixture::yaml("services:\n  web:\n    ports: [\"443:443\"]\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("none of port 3000 is published"));
     }
@@ -472,7 +451,7 @@ mod tests {
     #[test]
     fn host_network_is_not_silently_passed() {
         let fx = Fixture::yaml("services:\n  app:\n    network_mode: host\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Warn]);
         assert!(obs[0].message.contains("network_mode: host"));
     }
@@ -480,7 +459,7 @@ mod tests {
     #[test]
     fn unreadable_port_entries_are_errors_not_passes() {
         let fx = Fixture::yaml("services:\n  app:\n    ports: [\"nohost:3000:3000\"]\n");
-        let obs = loopback(&[3000]).judge(&fx.scope());
+        let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Error]);
         assert!(obs[0].subject.contains("nohost:3000:3000"));
     }
@@ -504,7 +483,7 @@ mod tests {
             ports: vec![5432, 6379],
             allow_loopback: false,
         };
-        let obs = strict.judge(&fx.scope());
+        let obs = strict.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail, Status::Fail]);
         assert!(obs[0]
             .subject
@@ -516,7 +495,7 @@ mod tests {
             ports: vec![5432],
             allow_loopback: true,
         };
-        let obs = lenient.judge(&fx.scope());
+        let obs = lenient.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("loopback only"));
 
@@ -524,7 +503,7 @@ mod tests {
             ports: vec![27017],
             allow_loopback: false,
         };
-        let obs = none.judge(&fx.scope());
+        let obs = none.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("port 27017 not published"));
     }
@@ -551,7 +530,7 @@ mod tests {
             allowed: vec![8085, 1455, 54545],
             note: "open them only when remote OAuth is used".into(),
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(
             statuses(&obs),
             vec![Status::Fail, Status::Fail, Status::Pass, Status::Pass],
@@ -571,14 +550,14 @@ mod tests {
             allowed: vec![80],
             note: String::new(),
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert!(obs[0].message.contains("port 81"));
         let kind = PublicPorts {
             allowed: vec![80, 81],
             note: String::new(),
         };
-        assert_eq!(statuses(&kind.judge(&fx.scope())), vec![Status::Pass]);
+        assert_eq!(statuses(&kind.judge_scope(&fx.scope())), vec![Status::Pass]);
     }
 
     #[test]
@@ -590,7 +569,7 @@ mod tests {
             allowed: vec![],
             note: String::new(),
         }
-        .judge(&fx.scope());
+        .judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0]
             .message

@@ -1,14 +1,8 @@
-//! Docker Compose checks: load and layer compose files like `docker compose -f a -f b`,
-//! interpolate `${VAR}` from the env file, then judge published ports, mounts and users.
+//! Docker Compose checks: judge the merged compose project (`facts::compose`) for published
+//! ports, the Docker socket and container users.
 
 pub mod checks;
 mod exposure;
-mod image;
-pub mod interpolate;
-mod layer;
-pub mod model;
-mod mounts;
-mod ports;
+pub mod image;
 mod socket;
 mod user;
-mod yaml;

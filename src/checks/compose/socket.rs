@@ -1,9 +1,9 @@
 //! `compose.docker-socket`: the Docker socket gives root on the host, so only the socket proxy
 //! may mount it, and read-only.
 
-use super::checks::{DockerSocket, Scope};
+use super::checks::{DockerSocket, ProjectJudge, Scope};
 use super::image;
-use super::model::{Field, Mount, MountKind};
+use crate::facts::compose::model::{ComposeProject, Field, Mount, MountKind};
 use crate::finding::Observation;
 
 /// Socket file names of a Docker-API daemon (podman's API is Docker-compatible).
@@ -32,12 +32,8 @@ fn reaches_socket(mount: &Mount) -> Option<String> {
         .then(|| format!("mounts {source}, which contains the Docker socket"))
 }
 
-impl DockerSocket {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for DockerSocket {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let expected = if self.allowed_images.is_empty() {
             "no service mounts the Docker socket".to_string()
         } else {
@@ -150,7 +146,7 @@ mod tests {
       - pgdata:/var/lib/postgresql/data
 ",
         );
-        let obs = kind().judge(&fx.scope());
+        let obs = kind().judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");
         assert!(obs[0].message.contains("socket-proxy"));
     }
@@ -167,7 +163,7 @@ mod tests {
         target: /var/run/docker.sock
 ",
         );
-        let obs = kind().judge(&fx.scope());
+        let obs = kind().judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert!(obs[0].message.contains("read-write"));
         assert!(obs[0].subject.starts_with("service socket-proxy, volume"));
@@ -195,7 +191,7 @@ mod tests {
       - /srv/app:/app
 ",
         );
-        let obs = kind().judge(&fx.scope());
+        let obs = kind().judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail; 3], "{obs:#?}");
         assert!(obs[0].message.contains("no image"));
         assert!(obs[1].message.contains("portainer/portainer-ce"));
@@ -217,13 +213,16 @@ mod tests {
             ],
             &|_| None,
         );
-        assert_eq!(statuses(&kind().judge(&fx.scope())), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&kind().judge_scope(&fx.scope())),
+            vec![Status::Pass]
+        );
     }
 
     #[test]
     fn no_mounts_pass_and_named_volumes_are_not_sockets() {
         let fx = Fixture::yaml("services:\n  a:\n    volumes: [\"docker.sock:/x\"]\n");
-        let obs = kind().judge(&fx.scope());
+        let obs = kind().judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0]
             .message

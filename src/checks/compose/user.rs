@@ -1,8 +1,8 @@
 //! `compose.non-root`: the chosen services declare a `user:` that is not root.
 
-use super::checks::{NonRoot, Scope};
+use super::checks::{NonRoot, ProjectJudge, Scope};
 use super::image;
-use super::model::{Field, Service};
+use crate::facts::compose::model::{ComposeProject, Field, Service};
 use crate::finding::{Observation, Status};
 
 /// Why `user` runs as root, if it does. `user:` is `USER[:GROUP]`, by name or id; only the
@@ -20,12 +20,8 @@ fn root_reason(user: &str) -> Option<&'static str> {
 
 const EXPECTED: &str = "a non-root `user:` (e.g. \"1000:1000\")";
 
-impl NonRoot {
-    pub(super) fn judge(&self, scope: &Scope<'_>) -> Vec<Observation> {
-        let project = match scope.project() {
-            Ok(p) => p,
-            Err(obs) => return vec![obs],
-        };
+impl ProjectJudge for NonRoot {
+    fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
         let mut out = Vec::new();
         let mut chosen: Vec<(&str, &Service)> = Vec::new();
         if self.services.is_empty() {
@@ -147,7 +143,7 @@ mod tests {
             services: vec!["app".into(), "worker".into(), "cron".into(), "ghost".into()],
             exclude_images: vec![],
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(
             statuses(&obs),
             vec![Status::Skip, Status::Fail, Status::Fail],
@@ -167,7 +163,7 @@ mod tests {
             services: vec![],
             exclude_images: vec!["postgres".into()],
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         let subjects: Vec<&str> = obs.iter().map(|o| o.subject.as_str()).collect();
         assert_eq!(
             subjects,
@@ -191,7 +187,7 @@ mod tests {
             services: vec!["app".into()],
             exclude_images: vec![],
         };
-        let obs = kind.judge(&fx.scope());
+        let obs = kind.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
         assert!(obs[0].message.contains("app (1001:1001)"));
     }
@@ -203,7 +199,7 @@ mod tests {
             services: vec![],
             exclude_images: vec![],
         }
-        .judge(&fx.scope());
+        .judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Fail]);
         assert!(obs[0].actual.contains("empty"));
     }
@@ -215,7 +211,7 @@ mod tests {
             services: vec![],
             exclude_images: vec!["postgres".into()],
         }
-        .judge(&fx.scope());
+        .judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Skip]);
     }
 }

@@ -2,12 +2,13 @@
 //! Each env file is examined on its own: sharing a token across services' files is often
 //! required (see `env.equals`).
 
-use super::dotenv::{is_valid_key, EnvFile, EnvState, LoadedEnv};
 use super::join_and;
 use super::placeholder::placeholder_reason;
 use super::shape::describe;
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::{is_valid_key, EnvFile, EnvState, LoadedEnv};
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -80,7 +81,7 @@ pub struct EnvDistinctSecrets {
 }
 
 impl EnvDistinctSecrets {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         if let Some(bad) = self.vars.iter().find(|v| !is_valid_key(v)) {
             return Err(format!("{bad:?} is not a variable name"));
         }
@@ -97,8 +98,8 @@ impl EnvDistinctSecrets {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let files = ctx.env_files();
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let files = facts.env_files();
         let mut observations = Vec::new();
         for env in files {
             match &env.state {
@@ -197,6 +198,19 @@ impl EnvDistinctSecrets {
             ));
         }
         observations
+    }
+}
+
+impl Kind for EnvDistinctSecrets {
+    const TAG: &'static str = "env.distinct-secrets";
+    const CATEGORY: Category = Category::Secrets;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
     }
 }
 

@@ -1,11 +1,12 @@
 //! `env.equals`: two variables (possibly in different env files) must hold the same value.
 //! Differences are described by shape only: these are usually shared tokens.
 
-use super::dotenv::{is_valid_key, EnvState};
-use super::parsed_env;
 use super::shape::describe_var;
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::LoadedEnv;
+use crate::facts::env::{is_valid_key, EnvState};
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +21,7 @@ pub struct EnvEquals {
 }
 
 impl EnvEquals {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         for name in [&self.var, &self.other_var] {
             if !is_valid_key(name) {
                 return Err(format!("{name:?} is not a variable name"));
@@ -32,14 +33,10 @@ impl EnvEquals {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let env = match parsed_env(ctx, self.file.as_deref(), &self.var) {
-            Ok(env) => env,
-            Err(observation) => return vec![observation],
-        };
+    fn observe_env(&self, env: &LoadedEnv, facts: &Facts) -> Vec<Observation> {
         let subject = env.locate(&self.var);
         let other_role = self.other_file.as_deref();
-        let other = match ctx.env(other_role) {
+        let other = match facts.env(other_role) {
             None => {
                 return vec![Observation::error(
                     subject,
@@ -111,6 +108,31 @@ impl EnvEquals {
         vec![observation
             .expected(format!("the same value as {other_name}"))
             .actual(actual)]
+    }
+}
+
+impl Kind for EnvEquals {
+    const TAG: &'static str = "env.equals";
+    const CATEGORY: Category = Category::Secrets;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn env_roles(&self) -> Vec<(&'static str, &str)> {
+        let file = self.file.as_deref().map(|r| ("file", r));
+        let other = self.other_file.as_deref().map(|r| ("other_file", r));
+        file.into_iter().chain(other).collect()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self
+            .observe_env(env, facts)
+            .into_iter()
+            .map(located)
+            .collect())
     }
 }
 

@@ -1,9 +1,10 @@
 //! `env.file`: every env file of the target is present when required and parses cleanly.
 
-use super::dotenv::{EnvFile, EnvState, LoadedEnv};
 use super::{join_and, MAX_NAMED_PROBLEMS};
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::{EnvFile, EnvState, LoadedEnv};
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -11,12 +12,12 @@ use serde::{Deserialize, Serialize};
 pub struct EnvFileCheck {}
 
 impl EnvFileCheck {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let files = ctx.env_files();
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let files = facts.env_files();
         if files.is_empty() {
             return vec![Observation::skip(
                 "env files",
@@ -24,6 +25,19 @@ impl EnvFileCheck {
             )];
         }
         files.iter().map(observe).collect()
+    }
+}
+
+impl Kind for EnvFileCheck {
+    const TAG: &'static str = "env.file";
+    const CATEGORY: Category = Category::Secrets;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
     }
 }
 

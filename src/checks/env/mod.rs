@@ -1,19 +1,15 @@
 //! Env-file checks: parsing dotenv files the way Docker Compose does, and rules per variable.
 
 pub mod distinct;
-pub mod dotenv;
 pub mod equals;
 pub mod file;
-pub mod ip;
 pub mod placeholder;
 pub mod secret;
 pub mod shape;
 pub mod url;
 pub mod value;
 
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
-use dotenv::{EnvState, LoadedEnv};
+use crate::finding::Status;
 use serde::{Deserialize, Serialize};
 
 /// What an unset (or empty) variable means for a rule.
@@ -42,36 +38,6 @@ impl IfUnset {
 const MAX_LIST_ENTRIES: usize = 1000;
 /// Failures named in one message; the rest are counted.
 pub(crate) const MAX_NAMED_PROBLEMS: usize = 5;
-
-/// The parsed env file a variable check reads, or the observation that says why there is
-/// none: no env file at all (skip), an unknown role (error: the profile is wrong), a missing
-/// file (skip: `env.file` reports it), an unusable file (error).
-pub(crate) fn parsed_env<'a>(
-    ctx: &'a AuditContext,
-    role: Option<&str>,
-    var: &str,
-) -> Result<&'a LoadedEnv, Observation> {
-    let Some(env) = ctx.env(role) else {
-        return Err(match role {
-            None => Observation::skip(var, "no env file is configured for this target"),
-            Some(r) => Observation::error(
-                var,
-                format!("the profile declares no env file with role `{r}`"),
-            ),
-        });
-    };
-    match &env.state {
-        EnvState::Parsed(_) => Ok(env),
-        EnvState::Missing => Err(Observation::skip(
-            env.locate(var),
-            format!("env file {} not found", env.spec.path.display()),
-        )),
-        EnvState::Unusable(reason) => Err(Observation::error(
-            env.locate(var),
-            format!("cannot read {var}: {}: {reason}", env.spec.path.display()),
-        )),
-    }
-}
 
 /// Comma-separated entries with their 1-based position in the list, blanks trimmed and
 /// empty entries left out.
@@ -121,9 +87,9 @@ pub(crate) fn quoted_alternatives(items: &[String]) -> String {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    //! Builds an [`AuditContext`] over real env files in a temporary install directory.
+    //! Builds an [`Facts`] over real env files in a temporary install directory.
 
-    use crate::context::AuditContext;
+    use crate::facts::Facts;
     use crate::finding::Observation;
     use crate::target::{EnvFileSpec, Target};
     use std::time::Duration;
@@ -167,15 +133,13 @@ pub(crate) mod test_support {
             self
         }
 
-        pub fn ctx(&self) -> AuditContext {
-            AuditContext::new(Target {
+        pub fn ctx(&self) -> Facts {
+            crate::facts::testing::facts(Target {
                 root: self.dir.path().to_path_buf(),
                 env_files: self.specs.clone(),
                 compose_files: Vec::new(),
-                url: None,
-                resolve: Vec::new(),
-                ca_certs: Vec::new(),
                 timeout: Duration::from_secs(1),
+                ..Target::default()
             })
         }
     }

@@ -1,12 +1,14 @@
 //! `env.secret`: a variable that must hold a real secret (set, not a placeholder, long enough).
 //! Reports describe the value's shape only.
 
-use super::dotenv::is_valid_key;
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
-use super::{join_capped, list_entries, parsed_env, IfUnset};
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
+use super::{join_capped, list_entries, IfUnset};
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::is_valid_key;
+use crate::facts::env::LoadedEnv;
+use crate::facts::Facts;
+use crate::finding::{Category, Observation, Status};
 use serde::{Deserialize, Serialize};
 
 fn default_min_length() -> usize {
@@ -36,7 +38,7 @@ pub struct EnvSecret {
 }
 
 impl EnvSecret {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         if !is_valid_key(&self.var) {
             return Err(format!("var {:?} is not a variable name", self.var));
         }
@@ -52,11 +54,7 @@ impl EnvSecret {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let env = match parsed_env(ctx, self.file.as_deref(), &self.var) {
-            Ok(env) => env,
-            Err(observation) => return vec![observation],
-        };
+    fn observe_env(&self, env: &LoadedEnv) -> Vec<Observation> {
         let subject = env.locate(&self.var);
         let raw = env.get(&self.var);
         let entries: Vec<(usize, &str)> = match raw {
@@ -162,6 +160,29 @@ impl EnvSecret {
             ""
         };
         format!("{each}a secret of {strength}, not a placeholder or documented sample")
+    }
+}
+
+impl Kind for EnvSecret {
+    const TAG: &'static str = "env.secret";
+    const CATEGORY: Category = Category::Secrets;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn env_roles(&self) -> Vec<(&'static str, &str)> {
+        self.file
+            .as_deref()
+            .map(|r| ("file", r))
+            .into_iter()
+            .collect()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self.observe_env(env).into_iter().map(located).collect())
     }
 }
 

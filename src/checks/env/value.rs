@@ -3,14 +3,16 @@
 //! Values of non-secret variables are shown in reports, with URL credentials redacted;
 //! `secret = true` variables are described by shape only.
 
-use super::dotenv::is_valid_key;
-use super::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
 use super::url::{self, percent_decode};
-use super::{join_capped, list_entries, parsed_env, quoted_alternatives, IfUnset};
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use super::{join_capped, list_entries, quoted_alternatives, IfUnset};
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::is_valid_key;
+use crate::facts::env::LoadedEnv;
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
+use crate::ip::{is_internal_host, is_localhost, parse_network, NetworkEntry};
 use serde::{Deserialize, Serialize};
 
 /// Longest value shown verbatim in a report.
@@ -101,7 +103,7 @@ pub enum Format {
 const BOOLEAN_WORDS: &[&str] = &["true", "false", "1", "0", "yes", "no", "on", "off"];
 
 impl EnvValue {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         if !is_valid_key(&self.var) {
             return Err(format!("var {:?} is not a variable name", self.var));
         }
@@ -144,11 +146,7 @@ impl EnvValue {
         }
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let env = match parsed_env(ctx, self.file.as_deref(), &self.var) {
-            Ok(env) => env,
-            Err(observation) => return vec![observation],
-        };
+    fn observe_env(&self, env: &LoadedEnv) -> Vec<Observation> {
         let subject = env.locate(&self.var);
         let raw = env.get(&self.var);
         let is_unset = raw.is_none_or(str::is_empty);
@@ -439,6 +437,29 @@ impl EnvValue {
         } else {
             rule
         }
+    }
+}
+
+impl Kind for EnvValue {
+    const TAG: &'static str = "env.value";
+    const CATEGORY: Category = Category::Config;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn env_roles(&self) -> Vec<(&'static str, &str)> {
+        self.file
+            .as_deref()
+            .map(|r| ("file", r))
+            .into_iter()
+            .collect()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
+        let located = |o: Observation| o.or_at(|| env.location(&self.var));
+        Ok(self.observe_env(env).into_iter().map(located).collect())
     }
 }
 

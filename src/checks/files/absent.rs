@@ -1,12 +1,13 @@
 //! `files.absent`: a path that should be gone (e.g. a one-time bootstrap token).
 
 use super::{is_absent, stat_error, validate_pattern};
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
+use crate::checks::{Judgement, Kind};
+use crate::facts::Facts;
+use crate::finding::{Category, FailStatus, Observation};
 use serde::{Deserialize, Serialize};
 
-fn warn() -> Status {
-    Status::Warn
+fn warn() -> FailStatus {
+    FailStatus::Warn
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,28 +16,21 @@ pub struct FilesAbsent {
     pub path: String,
     /// Status reported when the path exists (`warn` or `fail`).
     #[serde(default = "warn")]
-    pub if_present: Status,
+    pub if_present: FailStatus,
     /// Why the path should be gone, shown in the finding.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
 }
 
 impl FilesAbsent {
-    pub fn validate(&self) -> Result<(), String> {
-        validate_pattern(&self.path)?;
-        match self.if_present {
-            Status::Warn | Status::Fail => Ok(()),
-            other => Err(format!(
-                "`if_present` must be \"warn\" or \"fail\", not {other:?}",
-                other = other.as_str()
-            )),
-        }
+    fn validate_params(&self) -> Result<(), String> {
+        validate_pattern(&self.path)
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let path = match ctx.resolve_path(&self.path) {
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let path = match facts.resolve_path(&self.path) {
             Ok(p) => p,
-            Err(reason) => return vec![Observation::skip(&self.path, reason)],
+            Err(reason) => return vec![Observation::skip(&self.path, reason.to_string())],
         };
         let subject = path.display().to_string();
         let obs = match std::fs::symlink_metadata(&path) {
@@ -55,7 +49,7 @@ impl FilesAbsent {
                 } else {
                     format!("present: {}", self.reason)
                 };
-                Observation::new(self.if_present, &subject, message)
+                Observation::new(self.if_present.status(), &subject, message)
                     .actual(format!("present ({kind})"))
             }
         };
@@ -63,15 +57,30 @@ impl FilesAbsent {
     }
 }
 
+impl Kind for FilesAbsent {
+    const TAG: &'static str = "files.absent";
+    const CATEGORY: Category = Category::Files;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{self, write};
     use super::*;
+    use crate::checks::CheckKind;
+    use crate::finding::Status;
 
     fn check(path: &str) -> FilesAbsent {
         FilesAbsent {
             path: path.into(),
-            if_present: Status::Warn,
+            if_present: FailStatus::Warn,
             reason: "bootstrap token left after setup".into(),
         }
     }
@@ -97,7 +106,7 @@ mod tests {
         assert!(!format!("{o:?}").contains("hunter2"));
 
         let strict = FilesAbsent {
-            if_present: Status::Fail,
+            if_present: FailStatus::Fail,
             reason: String::new(),
             ..c
         };
@@ -133,12 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn validate_rejects_odd_statuses_and_empty_paths() {
-        let mut c = check("x");
-        c.if_present = Status::Pass;
-        assert!(c.validate().is_err());
-        c.if_present = Status::Fail;
-        assert!(c.validate().is_ok());
+    fn odd_statuses_are_refused_when_the_profile_loads_and_empty_paths_by_validate() {
+        let parse = |text: &str| CheckKind::from_toml(text);
+        assert!(parse("kind = \"files.absent\"\npath = \"x\"\nif_present = \"pass\"").is_err());
+        assert!(parse("kind = \"files.absent\"\npath = \"x\"\nif_present = \"fail\"").is_ok());
+        assert!(check("x").validate().is_ok());
         assert!(check("").validate().is_err());
     }
 }

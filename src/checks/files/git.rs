@@ -3,14 +3,13 @@
 //! Git is asked as few times as possible: one `rev-parse` per distinct directory, then per
 //! repository one `ls-files` and (when needed) one `check-ignore` for all of the check's paths.
 
-use super::gitcmd::{self, GitError, GitOutput};
-use super::{is_absent, no_env_files, select, stat_error, validate_selector};
-use crate::context::AuditContext;
-use crate::finding::{Observation, Status};
+use super::{no_env_files, select, validate_selector};
+use crate::checks::{Judgement, Kind};
+use crate::facts::Facts;
+use crate::finding::{Category, Observation, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,17 +38,16 @@ struct Located {
 }
 
 impl FilesGit {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_selector(self.path.as_deref(), self.env_files)
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let selected = select(ctx, self.path.as_deref(), self.env_files);
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let selected = select(facts, self.path.as_deref(), self.env_files);
         if selected.is_empty() {
             return vec![no_env_files()];
         }
         let mut out: Vec<Option<Observation>> = vec![None; selected.len()];
-        let mut toplevels: HashMap<PathBuf, Result<Option<PathBuf>, GitError>> = HashMap::new();
         let mut repos: BTreeMap<PathBuf, Vec<Located>> = BTreeMap::new();
         for (index, sel) in selected.iter().enumerate() {
             let subject = sel.subject.clone();
@@ -60,18 +58,18 @@ impl FilesGit {
                     continue;
                 }
             };
-            match locate(path, &subject, &mut toplevels) {
-                Ok((top, rel, present)) => repos.entry(top).or_default().push(Located {
+            match facts.files().git_place(path, &subject) {
+                Ok(place) => repos.entry(place.top).or_default().push(Located {
                     index,
                     subject,
-                    rel,
-                    present,
+                    rel: place.rel,
+                    present: place.present,
                 }),
-                Err(obs) => out[index] = Some(obs),
+                Err(unavailable) => out[index] = Some(unavailable.into_observation()),
             }
         }
         for (top, items) in &repos {
-            for (index, obs) in self.judge_repo(top, items) {
+            for (index, obs) in self.judge_repo(facts, top, items) {
                 out[index] = Some(obs);
             }
         }
@@ -87,11 +85,16 @@ impl FilesGit {
     }
 
     /// One observation per path of one repository.
-    fn judge_repo(&self, top: &Path, items: &[Located]) -> Vec<(usize, Observation)> {
+    fn judge_repo(
+        &self,
+        facts: &Facts,
+        top: &Path,
+        items: &[Located],
+    ) -> Vec<(usize, Observation)> {
         let rels: Vec<&OsStr> = items.iter().map(|i| i.rel.as_os_str()).collect();
-        let tracked = match ls_files(top, &rels) {
+        let tracked = match facts.files().git_tracked(top, &rels) {
             Ok(t) => t,
-            Err(e) => return all_error(items, &e),
+            Err(e) => return all_error(items, &e.to_string()),
         };
         let tracked_under = |rel: &Path| -> Vec<&PathBuf> {
             tracked.iter().filter(|t| t.starts_with(rel)).collect()
@@ -105,9 +108,9 @@ impl FilesGit {
         let ignored = if to_ask.is_empty() {
             HashMap::new()
         } else {
-            match check_ignore(top, &to_ask) {
+            match facts.files().git_ignored(top, &to_ask) {
                 Ok(m) => m,
-                Err(e) => return all_error(items, &e),
+                Err(e) => return all_error(items, &e.to_string()),
             }
         };
 
@@ -177,181 +180,24 @@ impl FilesGit {
     }
 }
 
+impl Kind for FilesGit {
+    const TAG: &'static str = "files.git";
+    const CATEGORY: Category = Category::Files;
+
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
+    }
+}
+
 fn all_error(items: &[Located], message: &str) -> Vec<(usize, Observation)> {
     items
         .iter()
         .map(|i| (i.index, Observation::error(i.subject.clone(), message)))
         .collect()
-}
-
-/// The work tree holding `path`, and the path relative to its top; or the observation that
-/// ends the check for this path (not in a repository, git missing, unreadable).
-fn locate(
-    path: &Path,
-    subject: &str,
-    toplevels: &mut HashMap<PathBuf, Result<Option<PathBuf>, GitError>>,
-) -> Result<(PathBuf, PathBuf, bool), Observation> {
-    let present = match std::fs::symlink_metadata(path) {
-        Ok(_) => true,
-        Err(e) if is_absent(&e) => false,
-        Err(e) => return Err(Observation::error(subject, stat_error(subject, &e))),
-    };
-    // Ask git from the nearest directory that exists: a tracked file may be gone from disk.
-    let Some(dir) = path
-        .ancestors()
-        .skip(1)
-        .map(|a| {
-            if a.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                a
-            }
-        })
-        .find(|a| a.is_dir())
-    else {
-        return Err(Observation::skip(subject, "no existing parent directory"));
-    };
-    let real_dir = std::fs::canonicalize(dir)
-        .map_err(|e| Observation::error(subject, stat_error(&dir.display().to_string(), &e)))?;
-    let tail = path.strip_prefix(dir).unwrap_or(path);
-
-    let top = toplevels
-        .entry(real_dir.clone())
-        .or_insert_with(|| toplevel(&real_dir));
-    let top = match top {
-        Ok(Some(top)) => top.clone(),
-        Ok(None) => return Err(Observation::skip(subject, "not inside a git work tree")),
-        Err(GitError::NotInstalled) => return Err(Observation::skip(subject, "git not found")),
-        Err(GitError::TimedOut) => {
-            return Err(Observation::error(
-                subject,
-                format!(
-                    "git did not answer within {}s in {}",
-                    gitcmd::GIT_TIMEOUT.as_secs(),
-                    real_dir.display()
-                ),
-            ))
-        }
-        Err(GitError::Io(e)) => return Err(Observation::error(subject, e.clone())),
-    };
-    let Ok(in_repo) = real_dir.strip_prefix(&top) else {
-        return Err(Observation::skip(
-            subject,
-            format!("outside the git work tree {}", top.display()),
-        ));
-    };
-    let rel = in_repo.join(tail);
-    if rel.as_os_str().is_empty() {
-        return Err(Observation::skip(
-            subject,
-            "is the top of the git work tree itself",
-        ));
-    }
-    Ok((top, rel, present))
-}
-
-/// `Ok(None)` when `dir` is not inside a work tree (including inside `.git` or a bare repo).
-fn toplevel(dir: &Path) -> Result<Option<PathBuf>, GitError> {
-    let out = gitcmd::run(
-        dir,
-        &[OsStr::new("rev-parse"), OsStr::new("--show-toplevel")],
-    )?;
-    if out.code != Some(0) {
-        let reason = out.reason();
-        if reason.contains("not a git repository") || reason.contains("work tree") {
-            return Ok(None);
-        }
-        // Git's safe.directory guard, typically when rampart runs as root over a deployment
-        // owned by a service user. Overriding it would let that user's repository config run
-        // commands as root, so the check reports it instead.
-        if reason.contains("dubious ownership") {
-            return Err(GitError::Io(format!(
-                "git refuses the repository around {}: it belongs to another user \
-                 (run rampart as its owner, or add it to git's safe.directory)",
-                dir.display()
-            )));
-        }
-        return Err(GitError::Io(format!(
-            "git cannot read the repository around {}: {reason}",
-            dir.display()
-        )));
-    }
-    let line = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
-    if line.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(PathBuf::from(OsStr::from_bytes(line))))
-}
-
-fn failed(what: &str, top: &Path, out: &GitOutput) -> String {
-    format!("git {what} failed in {}: {}", top.display(), out.reason())
-}
-
-fn timeout_message(what: &str, top: &Path, e: GitError) -> String {
-    match e {
-        GitError::TimedOut => format!(
-            "git {what} did not answer within {}s in {}",
-            gitcmd::GIT_TIMEOUT.as_secs(),
-            top.display()
-        ),
-        GitError::NotInstalled => "git not found".into(),
-        GitError::Io(e) => e,
-    }
-}
-
-/// Index entries (tracked files) at or under the given paths.
-fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, String> {
-    // Paths are passed as they are: `*` or `:` in a file name is not a pattern.
-    let mut args = ["--literal-pathspecs", "ls-files", "-z", "--"]
-        .map(OsStr::new)
-        .to_vec();
-    args.extend_from_slice(rels);
-    let out = gitcmd::run(top, &args).map_err(|e| timeout_message("ls-files", top, e))?;
-    if out.code != Some(0) {
-        return Err(failed("ls-files", top, &out));
-    }
-    Ok(out
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|e| !e.is_empty())
-        .map(|e| PathBuf::from(OsStr::from_bytes(e)))
-        .collect())
-}
-
-/// The ignored paths among `rels`, each with the rule that ignores it (`.gitignore:3 (*.env)`).
-fn check_ignore(top: &Path, rels: &[&OsStr]) -> Result<HashMap<PathBuf, String>, String> {
-    let args = ["check-ignore", "-v", "-z", "--stdin"].map(OsStr::new);
-    let mut input = Vec::new();
-    for rel in rels {
-        input.extend_from_slice(rel.as_bytes());
-        input.push(0);
-    }
-    let out = gitcmd::run_with_input(top, &args, Some(input))
-        .map_err(|e| timeout_message("check-ignore", top, e))?;
-    // 0: some paths ignored, 1: none.
-    if !matches!(out.code, Some(0) | Some(1)) {
-        return Err(failed("check-ignore", top, &out));
-    }
-    let fields: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
-    let mut ignored = HashMap::new();
-    // Records are SOURCE NUL LINE NUL PATTERN NUL PATH NUL.
-    for record in fields.chunks_exact(4) {
-        let [source, line, pattern, path] = record else {
-            continue;
-        };
-        // `-v` also reports matches of negated (`!`) patterns, which un-ignore the path.
-        if pattern.starts_with(b"!") {
-            continue;
-        }
-        let rule = format!(
-            "{}:{} ({})",
-            String::from_utf8_lossy(source),
-            String::from_utf8_lossy(line),
-            String::from_utf8_lossy(pattern)
-        );
-        ignored.insert(PathBuf::from(OsStr::from_bytes(path)), rule);
-    }
-    Ok(ignored)
 }
 
 #[cfg(test)]

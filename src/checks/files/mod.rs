@@ -2,14 +2,11 @@
 
 pub mod absent;
 pub mod git;
-mod gitcmd;
 pub mod mode;
-mod owner;
 
-use crate::context::AuditContext;
+use crate::facts::Facts;
 use crate::finding::Observation;
 use serde::{Deserialize, Serialize};
-use std::io;
 use std::path::PathBuf;
 
 /// Which paths a files check examines: one path (relative to `--root`, `${VAR}` filled from the
@@ -39,23 +36,15 @@ pub(crate) fn validate_selector(path: Option<&str>, env_files: bool) -> Result<(
     }
 }
 
-/// A path pattern must name something and close every `${`.
+/// A path pattern must name something and be a well-formed template (the same `${...}`
+/// syntax, with compose's `:-` defaults, that paths are filled in with).
 pub(crate) fn validate_pattern(pattern: &str) -> Result<(), String> {
     if pattern.trim().is_empty() {
         return Err("`path` is empty".into());
     }
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("`path` {pattern:?}: unclosed `${{`"))?;
-        if after[..end].is_empty() {
-            return Err(format!("`path` {pattern:?}: empty `${{}}`"));
-        }
-        rest = &after[end + 1..];
-    }
-    Ok(())
+    crate::facts::template::expand(pattern, &|_| None, &crate::facts::template::PATH_RULES)
+        .map(|_| ())
+        .map_err(|e| format!("`path` {pattern:?}: {e}"))
 }
 
 /// One path a check examines.
@@ -70,10 +59,10 @@ pub(crate) struct Selected {
 }
 
 /// The paths named by `path` or `env_files`, in declaration order.
-pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) -> Vec<Selected> {
+pub(crate) fn select(facts: &Facts, path: Option<&str>, env_files: bool) -> Vec<Selected> {
     if env_files {
-        return ctx
-            .target
+        return facts
+            .target()
             .env_files
             .iter()
             .map(|spec| Selected {
@@ -86,7 +75,7 @@ pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) ->
     let Some(pattern) = path else {
         return Vec::new();
     };
-    vec![match ctx.resolve_path(pattern) {
+    vec![match facts.resolve_path(pattern) {
         Ok(p) => Selected {
             subject: p.display().to_string(),
             path: Ok(p),
@@ -94,7 +83,7 @@ pub(crate) fn select(ctx: &AuditContext, path: Option<&str>, env_files: bool) ->
         },
         Err(reason) => Selected {
             subject: pattern.to_string(),
-            path: Err(reason),
+            path: Err(reason.to_string()),
             required: None,
         },
     }]
@@ -105,43 +94,26 @@ pub(crate) fn no_env_files() -> Observation {
     Observation::skip("env files", "the target declares no env files")
 }
 
-/// Errors that mean "nothing is at this path" rather than "could not look".
-pub(crate) fn is_absent(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-    )
-}
-
-/// A one-line reason for a failed `stat`, naming the path.
-pub(crate) fn stat_error(subject: &str, e: &io::Error) -> String {
-    if e.kind() == io::ErrorKind::PermissionDenied {
-        format!("cannot examine {subject}: permission denied (run as a user that can read it)")
-    } else {
-        format!("cannot examine {subject}: {e}")
-    }
-}
+pub(crate) use crate::facts::files::{is_absent, stat_error};
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    use crate::context::AuditContext;
+    use crate::facts::Facts;
     use crate::target::{EnvFileSpec, Target};
     use std::path::Path;
     use std::time::Duration;
 
-    pub fn ctx(root: &Path) -> AuditContext {
+    pub fn ctx(root: &Path) -> Facts {
         ctx_with_env(root, Vec::new())
     }
 
-    pub fn ctx_with_env(root: &Path, env_files: Vec<EnvFileSpec>) -> AuditContext {
-        AuditContext::new(Target {
+    pub fn ctx_with_env(root: &Path, env_files: Vec<EnvFileSpec>) -> Facts {
+        crate::facts::testing::facts(Target {
             root: root.to_path_buf(),
             env_files,
             compose_files: Vec::new(),
-            url: None,
-            resolve: Vec::new(),
-            ca_certs: Vec::new(),
             timeout: Duration::from_secs(5),
+            ..Target::default()
         })
     }
 
@@ -195,6 +167,29 @@ mod tests {
         assert_eq!(sel[0].subject, "${STATE_ROOT_DIR}/bootstrap.txt");
         let reason = sel[0].path.clone().unwrap_err();
         assert!(reason.contains("STATE_ROOT_DIR"), "{reason}");
+    }
+
+    #[test]
+    fn paths_are_filled_in_like_compose_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".env"), "DATA_DIR=/srv/data\n").unwrap();
+        let with_env = testutil::ctx_with_env(root, vec![testutil::env_spec(root, ".env", true)]);
+        let without = testutil::ctx(root);
+        let path = |facts: &Facts, p: &str| select(facts, Some(p), false)[0].path.clone();
+        assert_eq!(
+            path(&without, "${DATA_DIR:-data}/x"),
+            Ok(root.join("data/x"))
+        );
+        assert_eq!(
+            path(&with_env, "${DATA_DIR:-data}/x"),
+            Ok("/srv/data/x".into())
+        );
+        assert_eq!(path(&with_env, "$DATA_DIR/x"), Ok("/srv/data/x".into()));
+        assert_eq!(path(&with_env, "${DATA_DIR}"), Ok("/srv/data".into()));
+        let unset = path(&without, "$DATA_DIR/x").unwrap_err();
+        assert!(unset.contains("DATA_DIR is not set"), "{unset}");
+        assert!(path(&without, "$$DATA_DIR").is_ok());
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! `files.mode`: permission bits (at most N), owner, file-or-directory, presence.
 
-use super::owner::{self, ExpectedOwner};
-use super::{is_absent, no_env_files, select, stat_error, validate_selector, Selected};
-use crate::context::AuditContext;
-use crate::finding::Observation;
+use super::{no_env_files, select, validate_selector, Selected};
+use crate::checks::{Judgement, Kind};
+use crate::facts::error::FactError;
+use crate::facts::files::owner::{self, ExpectedOwner};
+use crate::facts::files::stat;
+use crate::facts::Facts;
+use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
-use std::fs::{self, FileType, Metadata};
+use std::fs::FileType;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -26,7 +28,7 @@ pub struct FilesMode {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub env_files: bool,
     /// Octal, as a string: "0600". Bits beyond it fail the check.
-    pub max_mode: String,
+    pub max_mode: Mode,
     /// A missing required path fails; a missing optional one is skipped.
     #[serde(default)]
     pub required: bool,
@@ -40,6 +42,26 @@ pub struct FilesMode {
 /// Permission bits plus setuid, setgid and sticky.
 const ALL_MODE_BITS: u32 = 0o7777;
 const WORLD_WRITABLE: u32 = 0o002;
+
+/// Permission bits, written in profiles as an octal string (`"0600"`) and checked when the
+/// profile loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode(pub u32);
+
+impl Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{:04o}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_mode(&text)
+            .map(Mode)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 /// `"0600"`, `"600"` or `"0o600"` to its bits.
 pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {
@@ -59,9 +81,8 @@ pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {
 }
 
 impl FilesMode {
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate_params(&self) -> Result<(), String> {
         validate_selector(self.path.as_deref(), self.env_files)?;
-        parse_mode(&self.max_mode)?;
         if let Some(owner) = &self.owner {
             if owner.is_empty() || owner.contains([':', ' ', '\t', '\n']) {
                 return Err(format!(
@@ -72,20 +93,17 @@ impl FilesMode {
         Ok(())
     }
 
-    pub fn evaluate(&self, ctx: &AuditContext) -> Vec<Observation> {
-        let max = match parse_mode(&self.max_mode) {
-            Ok(m) => m,
-            Err(e) => return vec![Observation::error("files", e)],
-        };
+    fn observe(&self, facts: &Facts) -> Vec<Observation> {
+        let max = self.max_mode.0;
         let users = owner::system();
         let expected_owner = self.owner.as_deref().map(|o| owner::resolve(o, users));
-        let selected = select(ctx, self.path.as_deref(), self.env_files);
+        let selected = select(facts, self.path.as_deref(), self.env_files);
         if selected.is_empty() {
             return vec![no_env_files()];
         }
         selected
             .iter()
-            .map(|s| self.examine(s, max, expected_owner.as_ref(), users))
+            .map(|s| self.examine(facts, s, max, expected_owner.as_ref(), users))
             .collect()
     }
 
@@ -104,10 +122,11 @@ impl FilesMode {
 
     fn examine(
         &self,
+        facts: &Facts,
         sel: &Selected,
         max: u32,
-        expected_owner: Option<&Result<ExpectedOwner, String>>,
-        users: Result<&owner::Passwd, &str>,
+        expected_owner: Option<&Result<ExpectedOwner, FactError>>,
+        users: Result<&owner::Passwd, &FactError>,
     ) -> Observation {
         let subject = sel.subject.as_str();
         let path = match &sel.path {
@@ -121,9 +140,9 @@ impl FilesMode {
         };
         let expected = self.expected(max, owner);
         let required = sel.required.unwrap_or(self.required);
-        let (meta, link_note) = match stat_following_links(path, subject) {
-            Ok(Entry::Present { meta, link_note }) => (meta, link_note),
-            Ok(Entry::Missing { what }) => {
+        let (meta, link_note) = match facts.files().entry(path, subject) {
+            Ok(stat::Entry::Present { meta, link_note }) => (meta, link_note),
+            Ok(stat::Entry::Missing { what }) => {
                 return if required {
                     Observation::fail(subject, format!("{what}; it is required"))
                         .expected(expected)
@@ -132,7 +151,7 @@ impl FilesMode {
                     Observation::skip(subject, what)
                 };
             }
-            Err(e) => return Observation::error(subject, e),
+            Err(e) => return Observation::error(subject, e.to_string()),
         };
 
         let perm = meta.mode() & ALL_MODE_BITS;
@@ -169,46 +188,16 @@ impl FilesMode {
     }
 }
 
-enum Entry {
-    Present {
-        meta: Metadata,
-        /// `symlink to TARGET` when the path is a link: the target's mode is what counts.
-        link_note: Option<String>,
-    },
-    Missing {
-        what: String,
-    },
-}
+impl Kind for FilesMode {
+    const TAG: &'static str = "files.mode";
+    const CATEGORY: Category = Category::Files;
 
-fn stat_following_links(path: &Path, subject: &str) -> Result<Entry, String> {
-    let own = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if is_absent(&e) => {
-            return Ok(Entry::Missing {
-                what: "not present".into(),
-            })
-        }
-        Err(e) => return Err(stat_error(subject, &e)),
-    };
-    if !own.file_type().is_symlink() {
-        return Ok(Entry::Present {
-            meta: own,
-            link_note: None,
-        });
+    fn validate(&self) -> Result<(), String> {
+        self.validate_params()
     }
-    let target = match fs::read_link(path) {
-        Ok(t) => t.display().to_string(),
-        Err(e) => return Err(stat_error(subject, &e)),
-    };
-    match fs::metadata(path) {
-        Ok(meta) => Ok(Entry::Present {
-            meta,
-            link_note: Some(format!("symlink to {target}")),
-        }),
-        Err(e) if is_absent(&e) => Ok(Entry::Missing {
-            what: format!("dangling symlink to {target}: the target is not present"),
-        }),
-        Err(e) => Err(format!("symlink to {target}: {}", stat_error(subject, &e))),
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        Ok(self.observe(facts))
     }
 }
 
@@ -347,13 +336,15 @@ mod tests {
     use super::super::testutil::{self, write};
     use super::*;
     use crate::finding::Status;
+    use std::fs;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     fn check(path: &str, max: &str) -> FilesMode {
         FilesMode {
             path: Some(path.into()),
             env_files: false,
-            max_mode: max.into(),
+            max_mode: Mode(parse_mode(max).unwrap()),
             required: true,
             entry_type: EntryType::Any,
             owner: None,
@@ -373,13 +364,19 @@ mod tests {
 
     #[test]
     fn validate_checks_mode_selector_and_owner() {
+        let mode = |text: &str| {
+            crate::checks::CheckKind::from_toml(&format!(
+                "kind = \"files.mode\"\npath = \".env\"\nmax_mode = \"{text}\""
+            ))
+        };
+        for good in ["0600", "600", "0o600"] {
+            assert!(mode(good).is_ok(), "{good}");
+        }
+        for bad in ["0680", "17777", "rw", ""] {
+            let e = mode(bad).unwrap_err();
+            assert!(e.contains("max_mode"), "{bad}: {e}");
+        }
         assert!(check(".env", "0600").validate().is_ok());
-        assert!(check(".env", "600").validate().is_ok());
-        assert!(check(".env", "0o600").validate().is_ok());
-        assert!(check(".env", "0680").validate().is_err());
-        assert!(check(".env", "17777").validate().is_err());
-        assert!(check(".env", "rw").validate().is_err());
-        assert!(check(".env", "").validate().is_err());
         let mut both = check(".env", "0600");
         both.env_files = true;
         assert!(both.validate().is_err());
@@ -587,7 +584,7 @@ mod tests {
         let c = FilesMode {
             path: None,
             env_files: true,
-            max_mode: "0600".into(),
+            max_mode: Mode(0o600),
             required: false,
             entry_type: EntryType::File,
             owner: None,

@@ -3,29 +3,37 @@
 //! One observation per class. Each class is offered alone, at TLS 1.2 and at TLS 1.0, and
 //! re-offered without the suites already accepted so that every accepted one is listed.
 
-use crate::context::AuditContext;
-use crate::finding::Observation;
-use crate::net::legacy_probe::{self, ClassResult, ProbeOutcome, MAX_ROUNDS_PER_CLASS};
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
+use crate::net::legacy_probe::{ClassResult, ProbeOutcome, MAX_ROUNDS_PER_CLASS};
 
-pub fn evaluate(ctx: &AuditContext) -> Vec<Observation> {
-    let subject = legacy_probe::endpoint_subject(ctx);
-    let scan = match legacy_probe::weak_cipher_scan(ctx) {
-        None => {
-            return vec![Observation::skip(
-                subject,
-                "needs --url https://HOST to probe cipher suites",
-            )]
-        }
-        Some(Err(e)) => return vec![cannot_probe(subject, &e.to_string())],
-        Some(Ok(scan)) => scan,
-    };
-    if let Some(failure) = scan.common_failure() {
-        return vec![cannot_probe(subject, &failure.to_string())];
+crate::no_params_kind!(
+    /// `tls.weak-ciphers` takes no parameters.
+    WeakCiphers
+);
+
+impl Kind for WeakCiphers {
+    const TAG: &'static str = "tls.weak-ciphers";
+    const CATEGORY: Category = Category::Tls;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsWeakCiphers]
     }
-    scan.classes
-        .iter()
-        .map(|class| observe(&subject, class))
-        .collect()
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let tls = facts.tls();
+        let scan = tls.weak_ciphers()?;
+        let subject = tls.subject();
+        if let Some(failure) = scan.common_failure() {
+            return Ok(vec![cannot_probe(subject, &failure.to_string())]);
+        }
+        Ok(scan
+            .classes
+            .iter()
+            .map(|class| observe(&subject, class))
+            .collect())
+    }
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {

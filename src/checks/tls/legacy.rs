@@ -3,29 +3,37 @@
 //! One observation per version, from a raw ClientHello offering exactly that version. When
 //! every probe failed the same way (refused, stalled, not TLS) one error says so instead.
 
-use crate::context::AuditContext;
-use crate::finding::Observation;
-use crate::net::legacy_probe::{self, ProbeOutcome, ProtocolVersion};
+use crate::checks::{Judgement, Kind};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
+use crate::net::legacy_probe::{ProbeOutcome, ProtocolVersion};
 
-pub fn evaluate(ctx: &AuditContext) -> Vec<Observation> {
-    let subject = legacy_probe::endpoint_subject(ctx);
-    let scan = match legacy_probe::legacy_scan(ctx) {
-        None => {
-            return vec![Observation::skip(
-                subject,
-                "needs --url https://HOST to probe TLS versions",
-            )]
-        }
-        Some(Err(e)) => return vec![cannot_probe(subject, &e.to_string())],
-        Some(Ok(scan)) => scan,
-    };
-    if let Some(failure) = scan.common_failure() {
-        return vec![cannot_probe(subject, &failure.to_string())];
+crate::no_params_kind!(
+    /// `tls.legacy-versions` takes no parameters.
+    LegacyVersions
+);
+
+impl Kind for LegacyVersions {
+    const TAG: &'static str = "tls.legacy-versions";
+    const CATEGORY: Category = Category::Tls;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::TlsLegacyVersions]
     }
-    scan.results
-        .iter()
-        .map(|(version, outcome)| observe(&subject, *version, outcome))
-        .collect()
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let tls = facts.tls();
+        let scan = tls.legacy()?;
+        let subject = tls.subject();
+        if let Some(failure) = scan.common_failure() {
+            return Ok(vec![cannot_probe(subject, &failure.to_string())]);
+        }
+        Ok(scan
+            .results
+            .iter()
+            .map(|(version, outcome)| observe(&subject, *version, outcome))
+            .collect())
+    }
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {

@@ -5,9 +5,9 @@
 //! Where compose would stop with an error (`${VAR:?err}`, a malformed `${`), the audit keeps
 //! going with the value (or empty, or the text as written) rather than fail the whole file.
 
-use crate::checks::template::{self, OnMalformed, Rules};
+use crate::facts::template::{self, OnMalformed, Rules};
 
-pub use crate::checks::template::Lookup;
+pub use crate::facts::template::Lookup;
 
 const RULES: Rules = Rules {
     on_malformed: OnMalformed::Keep,

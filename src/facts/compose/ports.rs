@@ -3,12 +3,13 @@
 
 use super::interpolate::{interpolate, Lookup};
 use super::model::PublishedPort;
+use crate::facts::error::FactError;
 use serde_json::Value;
 use std::net::IpAddr;
 use std::path::Path;
 
 /// `raw` is the entry as written (for the report); errors are one-line reasons.
-pub fn parse(value: &Value, env: Lookup<'_>, source: &Path) -> Result<PublishedPort, String> {
+pub fn parse(value: &Value, env: Lookup<'_>, source: &Path) -> Result<PublishedPort, FactError> {
     match value {
         Value::Number(_) => {
             let port = number_port(value).ok_or("not a port number")?;
@@ -26,11 +27,11 @@ pub fn parse(value: &Value, env: Lookup<'_>, source: &Path) -> Result<PublishedP
         }
         Value::String(text) => parse_short(text, &interpolate(text, env), source),
         Value::Object(map) => parse_long(map, env, source),
-        _ => Err("expected a string, a number or a mapping".into()),
+        _ => Err(FactError::from("expected a string, a number or a mapping")),
     }
 }
 
-fn parse_short(raw: &str, text: &str, source: &Path) -> Result<PublishedPort, String> {
+fn parse_short(raw: &str, text: &str, source: &Path) -> Result<PublishedPort, FactError> {
     let text = text.trim();
     let (spec, protocol) = match text.rsplit_once('/') {
         Some((spec, proto)) => (spec, protocol(proto)?),
@@ -47,7 +48,9 @@ fn parse_short(raw: &str, text: &str, source: &Path) -> Result<PublishedPort, St
     if let Some((start, end)) = published {
         let container_len = target_end - target;
         if container_len != 0 && end - start != container_len {
-            return Err("host and container port ranges differ in length".into());
+            return Err(FactError::from(
+                "host and container port ranges differ in length",
+            ));
         }
     }
     Ok(PublishedPort {
@@ -78,7 +81,7 @@ fn split_parts(spec: &str) -> (&str, &str, &str) {
     }
 }
 
-fn host_ip(text: &str) -> Result<Option<String>, String> {
+fn host_ip(text: &str) -> Result<Option<String>, FactError> {
     let text = text.trim();
     let bare = text
         .strip_prefix('[')
@@ -92,19 +95,19 @@ fn host_ip(text: &str) -> Result<Option<String>, String> {
     }
     bare.parse::<IpAddr>()
         .map(|ip| Some(ip.to_string()))
-        .map_err(|_| format!("host IP {bare:?} is not an IP address"))
+        .map_err(|_| FactError::from(format!("host IP {bare:?} is not an IP address")))
 }
 
-fn protocol(text: &str) -> Result<String, String> {
+fn protocol(text: &str) -> Result<String, FactError> {
     let proto = text.trim().to_ascii_lowercase();
     match proto.as_str() {
         "tcp" | "udp" | "sctp" => Ok(proto),
-        _ => Err(format!("unknown protocol {text:?}")),
+        _ => Err(FactError::from(format!("unknown protocol {text:?}"))),
     }
 }
 
 /// `"3000"` or `"3000-3005"`.
-fn range(text: &str) -> Result<(u16, u16), String> {
+fn range(text: &str) -> Result<(u16, u16), FactError> {
     let text = text.trim();
     let (start, end) = match text.split_once('-') {
         Some((a, b)) => (port_number(a)?, port_number(b)?),
@@ -114,18 +117,20 @@ fn range(text: &str) -> Result<(u16, u16), String> {
         }
     };
     if end < start {
-        return Err(format!("range {text:?} ends before it starts"));
+        return Err(FactError::from(format!(
+            "range {text:?} ends before it starts"
+        )));
     }
     Ok((start, end))
 }
 
-fn port_number(text: &str) -> Result<u16, String> {
+fn port_number(text: &str) -> Result<u16, FactError> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{text:?} is not a port number"));
+        return Err(FactError::from(format!("{text:?} is not a port number")));
     }
     text.parse::<u16>()
-        .map_err(|_| format!("{text:?} is not a port number (0-65535)"))
+        .map_err(|_| FactError::from(format!("{text:?} is not a port number (0-65535)")))
 }
 
 fn number_port(value: &Value) -> Option<u16> {
@@ -142,7 +147,7 @@ fn parse_long(
     map: &serde_json::Map<String, Value>,
     env: Lookup<'_>,
     source: &Path,
-) -> Result<PublishedPort, String> {
+) -> Result<PublishedPort, FactError> {
     let field = |key: &str| -> Option<String> {
         match map.get(key)? {
             Value::String(s) => Some(interpolate(s, env)),
@@ -191,14 +196,14 @@ fn parse_long(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::compose::model::Binding;
+    use crate::facts::compose::model::Binding;
 
     fn no_env(_: &str) -> Option<String> {
         None
     }
 
     fn short(text: &str) -> Result<PublishedPort, String> {
-        parse(&Value::String(text.into()), &no_env, Path::new("c.yml"))
+        parse(&Value::String(text.into()), &no_env, Path::new("c.yml")).map_err(|e| e.to_string())
     }
 
     fn parts(p: &PublishedPort) -> (Option<&str>, Option<u16>, Option<u16>, u16, u16, &str) {

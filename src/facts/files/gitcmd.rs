@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Local git queries take milliseconds; this only guards against a wedged filesystem or lock.
-pub(crate) const GIT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const GIT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Output kept per stream; the rest is drained and dropped so git never blocks on a full pipe.
 const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 
@@ -27,7 +27,7 @@ const REPO_OVERRIDES: [&str; 7] = [
 ];
 
 #[derive(Debug)]
-pub(crate) struct GitOutput {
+pub struct GitOutput {
     /// `None` when git was killed by a signal.
     pub code: Option<i32>,
     pub stdout: Vec<u8>,
@@ -49,7 +49,7 @@ impl GitOutput {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum GitError {
+pub enum GitError {
     /// No `git` on PATH.
     NotInstalled,
     TimedOut,
@@ -57,12 +57,12 @@ pub(crate) enum GitError {
 }
 
 /// Runs `git -C DIR <fixed options> ARGS...` and collects its output within [`GIT_TIMEOUT`].
-pub(crate) fn run(dir: &Path, args: &[&OsStr]) -> Result<GitOutput, GitError> {
+pub fn run(dir: &Path, args: &[&OsStr]) -> Result<GitOutput, GitError> {
     run_with_input(dir, args, None)
 }
 
 /// As [`run`], feeding `input` to git's stdin (for `--stdin` modes).
-pub(crate) fn run_with_input(
+pub fn run_with_input(
     dir: &Path,
     args: &[&OsStr],
     input: Option<Vec<u8>>,

@@ -1,11 +1,15 @@
-//! Where an address or network sits: loopback, private (RFC 1918, link-local, ULA), or public.
-//! Used for URL hosts (`internal_host`, `not_localhost`) and CIDR lists (`private_only`).
+//! Where an address or network sits: loopback, private (RFC 1918, link-local, ULA, CGNAT), or
+//! public. The one classification every part of rampart uses: URL hosts (`internal_host`,
+//! `not_localhost`), CIDR lists (`private_only`), compose bindings and listeners.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// Private IPv4 ranges: RFC 1918, loopback, link-local. The CGNAT range 100.64/10 is left
-/// out on purpose: other customers of the same carrier share it.
+/// Non-public IPv4 ranges: RFC 1918, loopback, link-local, and the shared address space
+/// 100.64/10 (RFC 6598: carrier-grade NAT and VPN overlays such as Tailscale). CGNAT is not
+/// reachable from the internet, so it is not public; it is not loopback either, so a port
+/// bound there is still reachable by other hosts on that network.
 const PRIVATE_V4: &[(Ipv4Addr, u8)] = &[
+    (Ipv4Addr::new(100, 64, 0, 0), 10),
     (Ipv4Addr::new(10, 0, 0, 0), 8),
     (Ipv4Addr::new(172, 16, 0, 0), 12),
     (Ipv4Addr::new(192, 168, 0, 0), 16),
@@ -131,6 +135,31 @@ fn v4_network_is_private(addr: Ipv4Addr, prefix: u8) -> bool {
     })
 }
 
+/// Where a bound address can be reached from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// `0.0.0.0` or `::`: every interface of the host.
+    AllInterfaces,
+    /// 127.0.0.0/8 or ::1: this host only.
+    Loopback,
+    /// RFC 1918, link-local, ULA or CGNAT: hosts on that network, not the internet.
+    Private,
+    Public,
+}
+
+pub fn reach(ip: IpAddr) -> Reach {
+    let ip = unmapped(ip);
+    if ip.is_unspecified() {
+        Reach::AllInterfaces
+    } else if ip.is_loopback() {
+        Reach::Loopback
+    } else if is_internal_ip(ip) {
+        Reach::Private
+    } else {
+        Reach::Public
+    }
+}
+
 /// Loopback or the unspecified address (which connects to the local host).
 pub fn is_local_ip(ip: IpAddr) -> bool {
     let ip = unmapped(ip);
@@ -208,6 +237,8 @@ mod tests {
             "fc00::/7",
             "fe80::/10",
             "::ffff:10.0.0.0/104",
+            "100.64.0.0/10",
+            "100.100.1.1",
             "loopback",
             "UniqueLocal",
             "[::1]",
@@ -221,7 +252,7 @@ mod tests {
             "172.0.0.0/8",
             "172.32.0.0/16",
             "8.8.8.8",
-            "100.64.0.0/10",
+            "100.0.0.0/8",
             "2001:db8::/32",
             "::ffff:8.8.8.8",
             "fe00::/7",
@@ -262,6 +293,7 @@ mod tests {
             "[fd12::1]",
             "127.0.0.1",
             "localhost",
+            "100.64.1.1",
         ] {
             assert!(is_internal_host(h), "{h}");
         }
@@ -269,10 +301,30 @@ mod tests {
             "example.com",
             "8.8.8.8",
             "api.example.internal.com",
-            "100.64.1.1",
+            "100.128.1.1",
             "",
         ] {
             assert!(!is_internal_host(h), "{h}");
         }
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::*;
+
+    #[test]
+    fn one_answer_for_every_caller() {
+        let r = |t: &str| reach(t.parse().unwrap());
+        assert_eq!(r("0.0.0.0"), Reach::AllInterfaces);
+        assert_eq!(r("::"), Reach::AllInterfaces);
+        assert_eq!(r("127.0.0.2"), Reach::Loopback);
+        assert_eq!(r("::1"), Reach::Loopback);
+        assert_eq!(r("::ffff:127.0.0.1"), Reach::Loopback);
+        assert_eq!(r("10.1.2.3"), Reach::Private);
+        assert_eq!(r("100.64.0.1"), Reach::Private);
+        assert_eq!(r("fe80::1"), Reach::Private);
+        assert_eq!(r("100.128.0.1"), Reach::Public);
+        assert_eq!(r("203.0.113.7"), Reach::Public);
     }
 }

@@ -7,6 +7,7 @@ use super::interpolate::{interpolate, Lookup};
 use super::model::{ComposeProject, Field, Problem, PublishedPort, Service};
 use super::yaml::{RawFile, RawService, TaggedValue};
 use super::{mounts, ports};
+use crate::facts::error::FactError;
 use serde_json::Value;
 use std::path::Path;
 
@@ -36,13 +37,15 @@ pub fn apply(
     raw: RawFile,
     source: &Path,
     env: Lookup<'_>,
-) -> Result<(), String> {
+) -> Result<(), FactError> {
     let Some(services) = raw.services else {
         return Ok(());
     };
     for (name, raw_service) in services {
         if !project.services.contains_key(&name) && project.services.len() >= MAX_SERVICES {
-            return Err(format!("more than {MAX_SERVICES} services, not read"));
+            return Err(FactError::from(format!(
+                "more than {MAX_SERVICES} services, not read"
+            )));
         }
         let service = project.services.entry(name.clone()).or_default();
         let Some(raw_service) = raw_service else {
@@ -69,7 +72,7 @@ struct Layer<'a> {
 }
 
 impl Layer<'_> {
-    fn apply(&mut self, raw: RawService) -> Result<(), String> {
+    fn apply(&mut self, raw: RawService) -> Result<(), FactError> {
         if let Some(image) = self.scalar(Field::Image, &raw.image) {
             self.service.image = image;
         }
@@ -83,7 +86,7 @@ impl Layer<'_> {
             for entry in entries {
                 match ports::parse(entry, self.env, self.source) {
                     Ok(port) => add_port(&mut self.service.ports, port),
-                    Err(reason) => self.problem(Field::Ports, entry, reason),
+                    Err(reason) => self.problem(Field::Ports, entry, reason.to_string()),
                 }
             }
         }
@@ -94,7 +97,7 @@ impl Layer<'_> {
                         self.service.volumes.retain(|m| m.target != mount.target);
                         self.service.volumes.push(mount);
                     }
-                    Err(reason) => self.problem(Field::Volumes, entry, reason),
+                    Err(reason) => self.problem(Field::Volumes, entry, reason.to_string()),
                 }
             }
         }
@@ -126,7 +129,7 @@ impl Layer<'_> {
         &mut self,
         field: Field,
         value: &'v TaggedValue,
-    ) -> Result<Option<&'v Vec<Value>>, String> {
+    ) -> Result<Option<&'v Vec<Value>>, FactError> {
         let mode = merge_mode(value);
         if mode != Merge::Combine {
             self.forget_problems(field);
@@ -140,11 +143,13 @@ impl Layer<'_> {
         }
         match &value.0 {
             Value::Null => Ok(None),
-            Value::Array(entries) if entries.len() > MAX_ENTRIES_PER_LIST => Err(format!(
-                "service {}: more than {MAX_ENTRIES_PER_LIST} {} entries, not read",
-                self.name,
-                field.key()
-            )),
+            Value::Array(entries) if entries.len() > MAX_ENTRIES_PER_LIST => {
+                Err(FactError::from(format!(
+                    "service {}: more than {MAX_ENTRIES_PER_LIST} {} entries, not read",
+                    self.name,
+                    field.key()
+                )))
+            }
             Value::Array(entries) => Ok(Some(entries)),
             other => {
                 self.problem(field, other, "expected a list".into());

@@ -34,6 +34,41 @@ pub enum TemplateError {
     TooLong,
 }
 
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TemplateError::Unclosed => "unclosed `${`",
+            TemplateError::InvalidReference => "invalid `${...}` reference",
+            TemplateError::TooDeep => "`${...}` nested too deeply",
+            TemplateError::TooLong => "`${...}` expands to too much text",
+        })
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// Paths in profiles (`${STATE_ROOT_DIR}/control_plane`): refused when malformed, and no path
+/// is longer than `PATH_MAX`.
+pub const PATH_RULES: Rules = Rules {
+    on_malformed: OnMalformed::Refuse,
+    max_nesting: 8,
+    max_len: 4096,
+};
+
+/// Whether `text` reads `name` with no fallback (`$NAME` or `${NAME}`), so an unset value
+/// leaves a hole rather than taking a default.
+pub fn used_without_default(text: &str, name: &str) -> bool {
+    let braced = format!("${{{name}}}");
+    if text.contains(&braced) {
+        return true;
+    }
+    let bare = format!("${name}");
+    text.match_indices(&bare).any(|(i, m)| {
+        let next = text[i + m.len()..].chars().next();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') && !text[..i].ends_with('$')
+    })
+}
+
 pub fn expand(text: &str, env: Lookup<'_>, rules: &Rules) -> Result<String, TemplateError> {
     expand_at(text, env, rules, 0)
 }

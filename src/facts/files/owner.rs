@@ -1,17 +1,17 @@
 //! User names and uids from `/etc/passwd`, so `owner = "koda"` can be compared with a file's
 //! uid without linking against libc's NSS. Users only known to LDAP/NSS can be given as a uid.
 
-use std::io::Read;
+use crate::facts::error::FactError;
 use std::path::Path;
 use std::sync::OnceLock;
 
 const PASSWD: &str = "/etc/passwd";
 /// Far above any real passwd file; keeps a hostile or corrupt one from exhausting memory.
-const MAX_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_BYTES: usize = 4 * 1024 * 1024;
 const MAX_ENTRIES: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Passwd {
+pub struct Passwd {
     entries: Vec<(String, u32)>,
 }
 
@@ -32,12 +32,8 @@ impl Passwd {
         Passwd { entries }
     }
 
-    pub fn load(path: &Path) -> Result<Passwd, String> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let mut bytes = Vec::new();
-        file.take(MAX_BYTES)
-            .read_to_end(&mut bytes)
+    pub fn load(path: &Path) -> Result<Passwd, FactError> {
+        let bytes = crate::facts::read::read_bounded(path, MAX_BYTES)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Ok(Passwd::parse(&String::from_utf8_lossy(&bytes)))
     }
@@ -55,24 +51,23 @@ impl Passwd {
 }
 
 /// The host's users, read once per process.
-pub(crate) fn system() -> Result<&'static Passwd, &'static str> {
-    static SYSTEM: OnceLock<Result<Passwd, String>> = OnceLock::new();
+pub fn system() -> Result<&'static Passwd, &'static FactError> {
+    static SYSTEM: OnceLock<Result<Passwd, FactError>> = OnceLock::new();
     SYSTEM
         .get_or_init(|| Passwd::load(Path::new(PASSWD)))
         .as_ref()
-        .map_err(String::as_str)
 }
 
 /// The owner a check expects, resolved to a uid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ExpectedOwner {
+pub struct ExpectedOwner {
     pub uid: u32,
     /// How to name it in findings: `koda (uid 1001)` or `uid 1001`.
     pub label: String,
 }
 
 /// `spec` is a user name or a numeric uid.
-pub(crate) fn resolve(spec: &str, users: Result<&Passwd, &str>) -> Result<ExpectedOwner, String> {
+pub fn resolve(spec: &str, users: Result<&Passwd, &FactError>) -> Result<ExpectedOwner, FactError> {
     if let Ok(uid) = spec.parse::<u32>() {
         let label = match users.ok().and_then(|u| u.name_of(uid)) {
             Some(name) => format!("{name} (uid {uid})"),
@@ -91,7 +86,7 @@ pub(crate) fn resolve(spec: &str, users: Result<&Passwd, &str>) -> Result<Expect
 }
 
 /// `root (uid 0)`, or `uid 4242` for a uid without a passwd entry.
-pub(crate) fn describe_uid(uid: u32, users: Result<&Passwd, &str>) -> String {
+pub fn describe_uid(uid: u32, users: Result<&Passwd, &FactError>) -> String {
     match users.ok().and_then(|u| u.name_of(uid)) {
         Some(name) => format!("{name} (uid {uid})"),
         None => format!("uid {uid}"),
@@ -117,12 +112,12 @@ mod tests {
         assert_eq!((o.uid, o.label.as_str()), (1001, "koda (uid 1001)"));
         let o = resolve("4242", Ok(&p)).unwrap();
         assert_eq!((o.uid, o.label.as_str()), (4242, "uid 4242"));
-        let err = resolve("ghost", Ok(&p)).unwrap_err();
+        let err = resolve("ghost", Ok(&p)).unwrap_err().to_string();
         assert!(
             err.contains("ghost") && err.contains("numeric uid"),
             "{err}"
         );
-        assert!(resolve("koda", Err("unreadable")).is_err());
+        assert!(resolve("koda", Err(&FactError::System("unreadable".into()))).is_err());
         assert_eq!(describe_uid(1001, Ok(&p)), "koda (uid 1001)");
     }
 }

@@ -1,11 +1,11 @@
 //! Reads one compose file from disk and parses the parts the audit uses, with hard limits on
 //! size and YAML structure (anchors/aliases cannot blow up).
 
+use crate::facts::error::FactError;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Tagged;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// Real compose files are a few KiB; anything this large is not one.
@@ -42,31 +42,18 @@ pub struct RawService {
 }
 
 /// The file's text; `Ok(None)` when it does not exist. Errors name the file.
-pub fn read(path: &Path) -> Result<Option<String>, String> {
-    let shown = path.display();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{shown}: cannot open: {e}")),
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "{shown}: larger than {} KiB, not read",
-            MAX_FILE_BYTES / 1024
-        ));
+pub fn read(path: &Path) -> Result<Option<String>, FactError> {
+    use crate::facts::read::{read_text, ReadError, ReadTextError};
+    match read_text(path, MAX_FILE_BYTES as usize) {
+        Ok(text) => Ok(Some(text)),
+        Err(ReadTextError::Read(ReadError::NotFound)) => Ok(None),
+        Err(e) => Err(FactError::from(format!("{}: {e}", path.display()))),
     }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| format!("{shown}: not UTF-8 text"))
 }
 
 /// Parses a compose document. The error says what is wrong and, when known, where
 /// ("... at line 4, column 6"); the caller prefixes the file name.
-pub fn parse(text: &str) -> Result<RawFile, String> {
+pub fn parse(text: &str) -> Result<RawFile, FactError> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_reader_input_bytes: Some(MAX_FILE_BYTES as usize),
@@ -93,7 +80,7 @@ pub fn parse(text: &str) -> Result<RawFile, String> {
             if message.chars().count() > MAX_MESSAGE_CHARS {
                 message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
             }
-            Err(format!("invalid compose YAML: {message}"))
+            Err(FactError::from(format!("invalid compose YAML: {message}")))
         }
     }
 }
@@ -133,9 +120,13 @@ mod tests {
 
     #[test]
     fn errors_give_the_line() {
-        let e = parse("services:\n  web:\n    ports: [\n  x: : :\n").unwrap_err();
+        let e = parse("services:\n  web:\n    ports: [\n  x: : :\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 4"), "{e}");
-        let e = parse("services:\n  web:\n\t  image: x\n").unwrap_err();
+        let e = parse("services:\n  web:\n\t  image: x\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3"), "{e}");
     }
 
@@ -155,7 +146,8 @@ mod tests {
     #[test]
     fn error_does_not_quote_the_file() {
         let e = parse("services:\n  web:\n    environment:\n      SECRET: hunter2-very-secret\n    ports: [\n  : x\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("hunter2"), "{e}");
         assert!(!e.contains('\n'));
     }
@@ -166,10 +158,10 @@ mod tests {
         assert_eq!(read(&dir.path().join("nope.yml")).unwrap(), None);
         let big = dir.path().join("big.yml");
         std::fs::write(&big, vec![b'#'; MAX_FILE_BYTES as usize + 10]).unwrap();
-        let e = read(&big).unwrap_err();
+        let e = read(&big).unwrap_err().to_string();
         assert!(e.contains("big.yml") && e.contains("larger"), "{e}");
         let bin = dir.path().join("bin.yml");
         std::fs::write(&bin, [0xff, 0xfe, 0x00]).unwrap();
-        assert!(read(&bin).unwrap_err().contains("UTF-8"));
+        assert!(read(&bin).unwrap_err().to_string().contains("UTF-8"));
     }
 }

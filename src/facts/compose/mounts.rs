@@ -3,27 +3,28 @@
 
 use super::interpolate::{interpolate, Lookup};
 use super::model::{Mount, MountKind};
+use crate::facts::error::FactError;
 use serde_json::Value;
 use std::path::Path;
 
-pub fn parse(value: &Value, env: Lookup<'_>, source_file: &Path) -> Result<Mount, String> {
+pub fn parse(value: &Value, env: Lookup<'_>, source_file: &Path) -> Result<Mount, FactError> {
     match value {
         Value::String(raw) => parse_short(raw, &interpolate(raw, env), source_file),
         Value::Object(map) => parse_long(map, env, source_file),
-        _ => Err("expected a string or a mapping".into()),
+        _ => Err(FactError::from("expected a string or a mapping")),
     }
 }
 
-fn parse_short(raw: &str, text: &str, source_file: &Path) -> Result<Mount, String> {
+fn parse_short(raw: &str, text: &str, source_file: &Path) -> Result<Mount, FactError> {
     let fields = split_fields(text.trim());
     let (source, target, mode) = match fields.as_slice() {
         [target] => ("", *target, ""),
         [source, target] => (*source, *target, ""),
         [source, target, mode] => (*source, *target, *mode),
-        _ => return Err("expected SOURCE:TARGET[:MODE]".into()),
+        _ => return Err(FactError::from("expected SOURCE:TARGET[:MODE]")),
     };
     if target.is_empty() {
-        return Err("no container path".into());
+        return Err(FactError::from("no container path"));
     }
     let kind = if source.is_empty() {
         MountKind::Volume
@@ -74,7 +75,7 @@ fn parse_long(
     map: &serde_json::Map<String, Value>,
     env: Lookup<'_>,
     source_file: &Path,
-) -> Result<Mount, String> {
+) -> Result<Mount, FactError> {
     let text = |key: &str| match map.get(key) {
         Some(Value::String(s)) => Some(interpolate(s, env)),
         Some(Value::Null) | None => None,

@@ -7,10 +7,11 @@
 //! Error messages name the line (and the key when it is known) but never quote the text:
 //! a malformed line may well be a secret pasted in the wrong place.
 
-use crate::checks::template::{self, OnMalformed, Rules, TemplateError};
+use crate::facts::error::FactError;
+use crate::facts::template::{self, OnMalformed, Rules, TemplateError};
+use crate::finding::Location;
 use crate::target::EnvFileSpec;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// Env files are small; anything bigger is not one.
@@ -73,6 +74,11 @@ impl LoadedEnv {
         }
     }
 
+    /// The file and the line that defines `key` (the file alone when it is not defined).
+    pub fn location(&self, key: &str) -> Location {
+        Location::file(&self.spec.path, self.var(key).map(|v| v.line))
+    }
+
     /// `path:line` for a variable, the subject of findings about it.
     pub fn locate(&self, key: &str) -> String {
         match self.var(key) {
@@ -97,7 +103,7 @@ pub fn load(path: &std::path::Path) -> EnvState {
     match read_text(path) {
         Ok(text) => match parse(&text) {
             Ok(file) => EnvState::Parsed(file),
-            Err(reason) => EnvState::Unusable(reason),
+            Err(reason) => EnvState::Unusable(reason.to_string()),
         },
         Err(state) => state,
     }
@@ -105,32 +111,13 @@ pub fn load(path: &std::path::Path) -> EnvState {
 
 /// The file's text, or the state explaining why there is none.
 fn read_text(path: &Path) -> Result<String, EnvState> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(EnvState::Missing),
-        Err(e) => return Err(EnvState::Unusable(format!("cannot be read: {e}"))),
-    };
-    if meta.is_dir() {
-        return Err(EnvState::Unusable("a directory, not a file".into()));
+    use crate::facts::read::{read_bounded, ReadError};
+    match read_bounded(path, MAX_FILE_BYTES as usize) {
+        Ok(bytes) => text_from_bytes(bytes).map_err(|e| EnvState::Unusable(e.to_string())),
+        Err(ReadError::NotFound) => Err(EnvState::Missing),
+        Err(ReadError::TooLarge { .. }) => Err(too_big()),
+        Err(e) => Err(EnvState::Unusable(e.to_string())),
     }
-    // A FIFO or device would block or never end; an env file is a regular file.
-    if !meta.is_file() {
-        return Err(EnvState::Unusable("not a regular file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
-    let mut bytes = Vec::new();
-    // The file may grow between the size check and the read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| EnvState::Unusable(format!("cannot be read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    text_from_bytes(bytes).map_err(EnvState::Unusable)
 }
 
 fn too_big() -> EnvState {
@@ -148,12 +135,12 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
         + 1
 }
 
-fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
+fn text_from_bytes(bytes: Vec<u8>) -> Result<String, FactError> {
     if let Some(nul) = bytes.iter().position(|b| *b == 0) {
-        return Err(format!(
+        return Err(FactError::from(format!(
             "binary, not text (NUL byte on line {})",
             line_of(&bytes, nul)
-        ));
+        )));
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
@@ -164,21 +151,21 @@ fn text_from_bytes(bytes: Vec<u8>) -> Result<String, String> {
         }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            Err(format!(
+            Err(FactError::from(format!(
                 "not UTF-8 text (invalid byte on line {})",
                 line_of(e.as_bytes(), offset)
-            ))
+            )))
         }
     }
 }
 
 /// Parses dotenv text. The error names the line and never quotes the text.
-pub fn parse(text: &str) -> Result<EnvFile, String> {
+pub fn parse(text: &str) -> Result<EnvFile, FactError> {
     let line_count = text.lines().count();
     if line_count > MAX_LINES {
-        return Err(format!(
+        return Err(FactError::from(format!(
             "{line_count} lines, more than the {MAX_LINES} an env file may have"
-        ));
+        )));
     }
     let mut parser = Parser {
         src: text,
@@ -193,16 +180,16 @@ pub fn parse(text: &str) -> Result<EnvFile, String> {
     while let Some(statement) = parser.next_statement(&vars)? {
         let Statement { key, value, line } = statement;
         if definitions.len() >= MAX_ASSIGNMENTS && !vars.contains_key(&key) {
-            return Err(format!(
+            return Err(FactError::from(format!(
                 "line {line}: more than {MAX_ASSIGNMENTS} variables; not an env file"
-            ));
+            )));
         }
         total_bytes += value.len();
         if total_bytes > MAX_TOTAL_VALUE_BYTES {
-            return Err(format!(
+            return Err(FactError::from(format!(
                 "line {line}: values add up to more than {} MiB",
                 MAX_TOTAL_VALUE_BYTES / (1024 * 1024)
-            ));
+            )));
         }
         match first_definition.get(&key) {
             Some(&i) => definitions[i].1.push(line),
@@ -287,7 +274,7 @@ impl<'a> Parser<'a> {
     fn next_statement(
         &mut self,
         defined: &BTreeMap<String, EnvVar>,
-    ) -> Result<Option<Statement>, String> {
+    ) -> Result<Option<Statement>, FactError> {
         loop {
             while self.peek().is_some_and(char::is_whitespace) {
                 self.bump();
@@ -310,7 +297,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads `[export ]KEY` and its `=`/`:`; `None` for a bare `KEY` line.
-    fn key(&mut self, line: usize) -> Result<Option<String>, String> {
+    fn key(&mut self, line: usize) -> Result<Option<String>, FactError> {
         if let Some(after) = self.rest().strip_prefix("export") {
             let spaced = after.starts_with([' ', '\t']);
             let trimmed = after.trim_start_matches([' ', '\t']);
@@ -332,26 +319,26 @@ impl<'a> Parser<'a> {
                 }
                 Some(c) if is_key_char(c) => {
                     if saw_space_after_name {
-                        return Err(format!(
+                        return Err(FactError::from(format!(
                             "line {line}: not a `KEY=value` line (a variable name cannot contain a space)"
-                        ));
+                        )));
                     }
                     self.bump();
                     end = self.pos;
                 }
                 Some(_) => {
-                    return Err(format!(
+                    return Err(FactError::from(format!(
                         "line {line}: not a `KEY=value` line (invalid character in the variable name)"
-                    ));
+                    )));
                 }
             }
         }
         let key = self.src[start..end].to_string();
         self.bump();
         if key.is_empty() {
-            return Err(format!(
+            return Err(FactError::from(format!(
                 "line {line}: not a `KEY=value` line (no variable name before `=`)"
-            ));
+            )));
         }
         Ok(Some(key))
     }
@@ -361,7 +348,7 @@ impl<'a> Parser<'a> {
         key: &str,
         line: usize,
         defined: &BTreeMap<String, EnvVar>,
-    ) -> Result<String, String> {
+    ) -> Result<String, FactError> {
         self.skip_inline_space();
         let value = match self.peek() {
             Some(q @ ('\'' | '"')) => {
@@ -394,7 +381,7 @@ impl<'a> Parser<'a> {
             }
         };
         if value.len() > MAX_VALUE_BYTES {
-            return Err(value_too_long(key, line));
+            return Err(FactError::from(value_too_long(key, line)));
         }
         Ok(value)
     }
@@ -423,7 +410,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Only blanks or a comment may follow a closing quote on its line.
-    fn after_closing_quote(&mut self, key: &str) -> Result<(), String> {
+    fn after_closing_quote(&mut self, key: &str) -> Result<(), FactError> {
         self.skip_inline_space();
         match self.peek() {
             None | Some('\n') => Ok(()),
@@ -431,10 +418,10 @@ impl<'a> Parser<'a> {
                 self.skip_to_line_end();
                 Ok(())
             }
-            Some(_) => Err(format!(
+            Some(_) => Err(FactError::from(format!(
                 "line {}: {key}: unexpected text after the closing quote",
                 self.line
-            )),
+            ))),
         }
     }
 }
@@ -511,18 +498,18 @@ const TEMPLATE_RULES: Rules = Rules {
 
 /// Compose interpolation of a value. Only variables defined earlier in the file are known:
 /// the auditor's own environment is not the deployment's.
-fn interpolate(text: &str, ctx: &ExpandCtx) -> Result<String, String> {
+fn interpolate(text: &str, ctx: &ExpandCtx) -> Result<String, FactError> {
     let lookup = |name: &str| ctx.defined.get(name).map(|v| v.value.clone());
     template::expand(text, &lookup, &TEMPLATE_RULES).map_err(|e| {
         let (key, line) = (ctx.key, ctx.line);
-        match e {
+        FactError::from(match e {
             TemplateError::TooLong => value_too_long(key, line),
             TemplateError::Unclosed => format!("line {line}: {key}: unclosed `${{` in the value"),
             TemplateError::TooDeep => format!("line {line}: {key}: `${{...}}` nested too deeply"),
             TemplateError::InvalidReference => {
                 format!("line {line}: {key}: invalid `${{...}}` reference in the value")
             }
-        }
+        })
     })
 }
 
@@ -547,7 +534,7 @@ mod tests {
     fn failure(text: &str) -> String {
         match parse(text) {
             Ok(f) => panic!("expected {text:?} to be refused, parsed {f:?}"),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         }
     }
 

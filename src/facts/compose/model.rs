@@ -1,6 +1,7 @@
 //! The merged compose project: services with their published ports, mounts and user.
 
 use super::{layer, yaml};
+use crate::ip::Reach;
 use crate::target::ComposeFileSpec;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -48,10 +49,10 @@ impl PublishedPort {
         if ip_text.eq_ignore_ascii_case("localhost") {
             return Binding::Loopback;
         }
-        match ip_text.parse::<IpAddr>() {
-            Ok(ip) if ip.is_unspecified() => Binding::AllInterfaces,
-            Ok(ip) if ip.is_loopback() => Binding::Loopback,
-            Ok(ip) if is_private(ip) => Binding::Private(ip_text.to_string()),
+        match ip_text.parse::<IpAddr>().map(crate::ip::reach) {
+            Ok(Reach::AllInterfaces) => Binding::AllInterfaces,
+            Ok(Reach::Loopback) => Binding::Loopback,
+            Ok(Reach::Private) => Binding::Private(ip_text.to_string()),
             _ => Binding::Public(ip_text.to_string()),
         }
     }
@@ -94,19 +95,6 @@ fn range_text(r: RangeInclusive<u16>) -> String {
         r.start().to_string()
     } else {
         format!("{}-{}", r.start(), r.end())
-    }
-}
-
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_private() || v4.is_link_local() || (a == 100 && (64..128).contains(&b))
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
-        }
     }
 }
 
@@ -207,7 +195,7 @@ pub fn load(specs: &[ComposeFileSpec], env: &dyn Fn(&str) -> Option<String>) -> 
                 return ComposeState::Unusable(format!("{shown}: required compose file not found"))
             }
             Ok(None) => continue,
-            Err(e) => return ComposeState::Unusable(e),
+            Err(e) => return ComposeState::Unusable(e.to_string()),
         };
         let raw = match yaml::parse(&text) {
             Ok(raw) => raw,
