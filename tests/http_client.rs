@@ -77,7 +77,7 @@ async fn https_through_ca_file_and_resolve_keeps_every_header() {
     assert_eq!(response.set_cookies().len(), 2);
     assert_eq!(response.body, b"<html>");
 
-    let rules = headers::HeaderRules {
+    let rules = headers::HttpHeaders {
         csp_scripts: true,
         ..Default::default()
     };
@@ -188,10 +188,7 @@ async fn redirects_stay_on_the_host_and_loops_stop() {
         .fetch(&HttpRequest::get(url("http", port, "/start")).no_follow())
         .await;
     assert_eq!(outcome.as_ref().as_ref().unwrap().status, 302);
-    assert_eq!(
-        access::judge(&outcome, "/login", Status::Fail)[0].status,
-        Status::Fail
-    );
+    assert_eq!(access::judge(&outcome, "/login")[0].status, Status::Fail);
 }
 
 #[tokio::test]

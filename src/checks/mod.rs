@@ -41,6 +41,15 @@ crate::kinds! {
     CertSignature => cert::CertSignature,
     CertSelfSigned => cert::CertSelfSigned,
     CertChain => cert::CertChain,
+
+    HttpRedirect => http::redirect::HttpRedirect,
+    HttpHsts => http::hsts_check::HttpHsts,
+    HttpHeaders => http::headers::HttpHeaders,
+    HttpCookie => http::cookies::HttpCookie,
+    HttpHealth => http::health::HttpHealth,
+    HttpAccess => http::access::HttpAccess,
+    HttpIpAllowlist => http::allowlist::HttpIpAllowlist,
+    HttpBodyLimit => http::body_limit::HttpBodyLimit,
 }
 
 impl CheckKind {

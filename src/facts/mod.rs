@@ -12,6 +12,7 @@ pub mod compose;
 pub mod env;
 pub mod error;
 pub mod files;
+pub mod http;
 pub mod read;
 pub mod runtime;
 pub mod template;
@@ -70,11 +71,13 @@ impl Unavailable {
 /// Network facts a check reads. The engine gathers the union of every selected check's needs
 /// concurrently before any judge runs; a fact that was not asked for is still gathered on first
 /// read, only without overlapping the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    /// One HTTP request to the live URL (each distinct one is made once).
+    Http(http::HttpNeed),
 }
 
 /// How network facts are bounded.
@@ -91,6 +94,7 @@ pub struct Facts {
     files: files::FileFacts,
     net: NetRuntime,
     tls: tls::TlsFacts,
+    http: http::HttpFacts,
 }
 
 impl Facts {
@@ -102,6 +106,7 @@ impl Facts {
             env_files: OnceLock::new(),
             compose: OnceLock::new(),
             tls: tls::TlsFacts::default(),
+            http: http::HttpFacts::default(),
         }
     }
 
@@ -117,6 +122,13 @@ impl Facts {
         let all = async {
             let tls = &self.tls;
             let want = |n: Need| needs.contains(&n);
+            let http_needs: Vec<&http::HttpNeed> = needs
+                .iter()
+                .filter_map(|n| match n {
+                    Need::Http(h) => Some(h),
+                    _ => None,
+                })
+                .collect();
             tokio::join!(
                 async {
                     if want(Need::TlsHandshake) {
@@ -133,6 +145,7 @@ impl Facts {
                         tls.weak_ciphers(&self.target, &self.net).await;
                     }
                 },
+                self.http.gather(&self.target, &self.net, &http_needs),
             );
         };
         // A deadline here is recorded by each unfinished fact when it is read.
@@ -237,6 +250,16 @@ impl Facts {
         } else {
             self.target.root.join(path)
         })
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------
+
+    pub fn http(&self) -> http::HttpView<'_> {
+        http::HttpView {
+            facts: &self.http,
+            target: &self.target,
+            net: &self.net,
+        }
     }
 
     // ---- TLS -----------------------------------------------------------------------------

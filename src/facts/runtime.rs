@@ -114,6 +114,11 @@ impl NetRuntime {
         }
     }
 
+    /// The global socket limit itself, for clients that take one permit per connection.
+    pub fn socket_limit(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.sockets)
+    }
+
     pub fn deadline(&self) -> Instant {
         self.deadline
     }

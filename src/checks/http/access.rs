@@ -1,17 +1,63 @@
 //! http.access: a path that must not be public answers 401, 403 or 404 without credentials,
 //! or redirects to the login page.
 
-use super::{no_answer, shown};
-use crate::finding::{Observation, Status};
+use super::{located, no_answer, shown};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
 use crate::net::http::{HttpError, HttpResponse};
+use serde::{Deserialize, Serialize};
 
-/// `outcome` is the first answer (redirects not followed). `open_status` is what an open path
-/// is (fail, or warn for paths that only reveal configuration).
-pub fn judge(
-    outcome: &Result<HttpResponse, HttpError>,
-    login_path: &str,
-    open_status: Status,
-) -> Vec<Observation> {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpAccess {
+    /// Paths that must not answer without credentials.
+    pub paths: Vec<String>,
+    /// A redirect here counts as refused. (`on_fail = "warn"` on the check makes an open
+    /// path a warning, e.g. for paths that only reveal configuration.)
+    #[serde(default = "login")]
+    pub login_path: String,
+}
+
+fn login() -> String {
+    "/login".to_string()
+}
+
+impl Kind for HttpAccess {
+    const TAG: &'static str = "http.access";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        self.paths
+            .iter()
+            .map(|p| Need::Http(HttpNeed::get(p).no_follow()))
+            .collect()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.paths.is_empty() {
+            return Err("`paths` must name at least one path".into());
+        }
+        Ok(())
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let mut out = Vec::new();
+        for path in &self.paths {
+            let need = HttpNeed::get(path).no_follow();
+            let request = http.request(&need)?;
+            let outcome = http.response(&need)?;
+            out.extend(located(&http, &request, judge(&outcome, &self.login_path)));
+        }
+        Ok(out)
+    }
+}
+
+/// `outcome` is the first answer (redirects not followed).
+pub fn judge(outcome: &Result<HttpResponse, HttpError>, login_path: &str) -> Vec<Observation> {
     let response = match outcome {
         Ok(r) => r,
         Err(e) => return vec![no_answer(e.url(), e)],
@@ -38,15 +84,13 @@ pub fn judge(
                     format!("redirects to {login_path} without credentials"),
                 )
             } else {
-                Observation::new(
-                    open_status,
+                Observation::fail(
                     subject,
                     format!("redirects to {} instead of the login page", shown(location)),
                 )
             }
         }
-        200..=299 => Observation::new(
-            open_status,
+        200..=299 => Observation::fail(
             subject,
             format!("answers {status} to a request without credentials: the path is public"),
         ),
@@ -68,14 +112,14 @@ pub fn judge(
 mod tests {
     use super::*;
     use crate::checks::http::testutil::response;
+    use crate::finding::Status;
 
-    fn status(code: u16, location: Option<&str>, open: Status) -> Status {
+    fn status(code: u16, location: Option<&str>) -> Status {
         let headers: Vec<(&str, &str)> =
             location.map(|l| vec![("location", l)]).unwrap_or_default();
         judge(
             &Ok(response("https://a.test/admin", code, &headers)),
             "/login",
-            open,
         )[0]
         .status
     }
@@ -83,23 +127,13 @@ mod tests {
     #[test]
     fn statuses() {
         for code in [401, 403, 404] {
-            assert_eq!(status(code, None, Status::Fail), Status::Pass);
+            assert_eq!(status(code, None), Status::Pass);
         }
-        assert_eq!(
-            status(302, Some("/login?next=/admin"), Status::Fail),
-            Status::Pass
-        );
-        assert_eq!(
-            status(302, Some("https://a.test/login"), Status::Fail),
-            Status::Pass
-        );
-        assert_eq!(
-            status(302, Some("https://evil.test/login"), Status::Fail),
-            Status::Fail
-        );
-        assert_eq!(status(302, Some("/loginx"), Status::Fail), Status::Fail);
-        assert_eq!(status(200, None, Status::Fail), Status::Fail);
-        assert_eq!(status(200, None, Status::Warn), Status::Warn);
-        assert_eq!(status(500, None, Status::Fail), Status::Warn);
+        assert_eq!(status(302, Some("/login?next=/admin")), Status::Pass);
+        assert_eq!(status(302, Some("https://a.test/login")), Status::Pass);
+        assert_eq!(status(302, Some("https://evil.test/login")), Status::Fail);
+        assert_eq!(status(302, Some("/loginx")), Status::Fail);
+        assert_eq!(status(200, None), Status::Fail);
+        assert_eq!(status(500, None), Status::Warn);
     }
 }

@@ -2,10 +2,80 @@
 //! client writes. A plain request from the auditor is compared with the same request carrying
 //! a forged `X-Forwarded-For` or `X-Real-IP` naming an allowed address.
 
-use super::no_answer;
-use crate::finding::Observation;
+use super::{located, no_answer, root_path};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::{Category, Observation};
 use crate::net::http::{HttpError, HttpResponse};
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpIpAllowlist {
+    /// A path the allowlist guards.
+    #[serde(default = "root_path")]
+    pub path: String,
+    /// The env variable holding the allowlist (comma-separated addresses and CIDRs).
+    #[serde(default = "allowed_ips")]
+    pub var: String,
+    /// Env file role to read it from; the primary one when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+}
+
+fn allowed_ips() -> String {
+    "ALLOWED_IPS".to_string()
+}
+
+impl HttpIpAllowlist {
+    fn need(&self) -> HttpNeed {
+        HttpNeed::get(&self.path).no_follow()
+    }
+}
+
+impl Kind for HttpIpAllowlist {
+    const TAG: &'static str = "http.ip-allowlist";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(self.need())]
+    }
+
+    fn env_roles(&self) -> Vec<(&'static str, &str)> {
+        self.env
+            .as_deref()
+            .map(|r| ("env", r))
+            .into_iter()
+            .collect()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let env = facts.parsed_env(self.env.as_deref(), &self.var)?;
+        let value = env.get(&self.var).unwrap_or("");
+        let ip = forged_address(value).map_err(|why| {
+            Unavailable::skip(
+                &self.var,
+                format!("{why}; nothing to spoof").replace("ALLOWED_IPS", &self.var),
+            )
+        })?;
+        let plain = http.request(&self.need())?;
+        let mut requests = vec![plain.clone()];
+        for header in FORGED_HEADERS {
+            requests.push(plain.clone().with_header(header, &ip.to_string()));
+        }
+        let outcomes = http.fetch_all(&requests)?;
+        let forged: Vec<(&str, &Result<HttpResponse, HttpError>)> = FORGED_HEADERS
+            .iter()
+            .copied()
+            .zip(outcomes[1..].iter().map(|o| o.as_ref()))
+            .collect();
+        Ok(located(&http, &plain, judge(&outcomes[0], &forged, ip)))
+    }
+}
 
 /// Headers that proxies and frameworks commonly trust for the client address.
 pub const FORGED_HEADERS: [&str; 2] = ["X-Forwarded-For", "X-Real-IP"];

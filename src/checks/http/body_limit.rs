@@ -1,9 +1,59 @@
 //! http.body-limit: a request declaring a body over the limit is refused with 413 from its
 //! headers alone, before the server reads (or waits for) the body.
 
-use super::no_answer;
-use crate::finding::Observation;
-use crate::net::http::{HttpError, HttpResponse};
+use super::{located, no_answer, root_path};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
+use crate::net::http::{HttpError, HttpResponse, Method};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpBodyLimit {
+    #[serde(default = "root_path")]
+    pub path: String,
+    /// The Content-Length declared (no byte of it is sent).
+    #[serde(default = "over_10_mb")]
+    pub declared_bytes: u64,
+}
+
+fn over_10_mb() -> u64 {
+    10 * 1024 * 1024 + 1
+}
+
+impl HttpBodyLimit {
+    fn need(&self) -> HttpNeed {
+        HttpNeed {
+            method: Method::OversizedPost {
+                declared: self.declared_bytes,
+            },
+            ..HttpNeed::get(&self.path).no_follow()
+        }
+    }
+}
+
+impl Kind for HttpBodyLimit {
+    const TAG: &'static str = "http.body-limit";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(self.need())]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let request = http.request(&self.need())?;
+        let outcome = http.response(&self.need())?;
+        Ok(located(
+            &http,
+            &request,
+            judge(&outcome, self.declared_bytes),
+        ))
+    }
+}
 
 pub fn judge(outcome: &Result<HttpResponse, HttpError>, declared: u64) -> Vec<Observation> {
     let expected = "413 Payload Too Large before any body is sent".to_string();

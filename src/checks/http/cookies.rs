@@ -2,9 +2,71 @@
 //! asks for. A cookie the page never sets is a skip: there is nothing to judge.
 
 use super::cookie::{self, SameSite};
-use super::no_answer;
-use crate::finding::Observation;
+use super::{located, no_answer, root_path, yes};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
 use crate::net::http::{HttpError, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SameSiteRule {
+    #[serde(rename = "strict", alias = "Strict")]
+    Strict,
+    #[serde(rename = "lax", alias = "Lax")]
+    Lax,
+    #[serde(rename = "none", alias = "None")]
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpCookie {
+    /// The cookie's name, e.g. `koda_operator_session`.
+    pub name: String,
+    /// The page that sets it (redirects on the host followed; cookies set on the way count).
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default = "yes")]
+    pub secure: bool,
+    #[serde(default = "yes")]
+    pub http_only: bool,
+    /// The SameSite value required; unset: any valid SameSite attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<SameSiteRule>,
+}
+
+impl Kind for HttpCookie {
+    const TAG: &'static str = "http.cookie";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(HttpNeed::get(&self.path))]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let need = HttpNeed::get(&self.path);
+        let request = http.request(&need)?;
+        let outcome = http.response(&need)?;
+        let rules = CookieRules {
+            secure: self.secure,
+            http_only: self.http_only,
+            same_site: self.same_site.map(|s| match s {
+                SameSiteRule::Strict => SameSite::Strict,
+                SameSiteRule::Lax => SameSite::Lax,
+                SameSiteRule::None => SameSite::None,
+            }),
+        };
+        Ok(located(
+            &http,
+            &request,
+            judge(&outcome, &self.name, &rules),
+        ))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieRules {

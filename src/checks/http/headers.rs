@@ -3,19 +3,25 @@
 //! profile add its own.
 
 use super::csp::{self, Policy};
-use super::{glob_matches, no_answer, shown};
-use crate::finding::Observation;
+use super::{glob_matches, located, no_answer, shown, yes};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
 use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-fn yes() -> bool {
-    true
+fn root_paths() -> Vec<String> {
+    vec!["/".to_string()]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HeaderRules {
+pub struct HttpHeaders {
+    /// Paths whose answers are judged (redirects on the host followed).
+    #[serde(default = "root_paths")]
+    pub paths: Vec<String>,
     /// Headers that must be present (any value).
     #[serde(default)]
     pub required: Vec<String>,
@@ -39,9 +45,10 @@ pub struct HeaderRules {
     pub csp_scripts: bool,
 }
 
-impl Default for HeaderRules {
+impl Default for HttpHeaders {
     fn default() -> Self {
-        HeaderRules {
+        HttpHeaders {
+            paths: root_paths(),
             required: Vec::new(),
             forbidden: Vec::new(),
             patterns: BTreeMap::new(),
@@ -54,7 +61,39 @@ impl Default for HeaderRules {
     }
 }
 
-pub fn judge(outcome: &Result<HttpResponse, HttpError>, rules: &HeaderRules) -> Vec<Observation> {
+impl Kind for HttpHeaders {
+    const TAG: &'static str = "http.headers";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        self.paths
+            .iter()
+            .map(|p| Need::Http(HttpNeed::get(p)))
+            .collect()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.paths.is_empty() {
+            return Err("`paths` must name at least one path".into());
+        }
+        Ok(())
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let mut out = Vec::new();
+        for path in &self.paths {
+            let need = HttpNeed::get(path);
+            let request = http.request(&need)?;
+            let outcome = http.response(&need)?;
+            out.extend(located(&http, &request, judge(&outcome, self)));
+        }
+        Ok(out)
+    }
+}
+
+pub fn judge(outcome: &Result<HttpResponse, HttpError>, rules: &HttpHeaders) -> Vec<Observation> {
     let response = match outcome {
         Ok(r) => r,
         Err(e) => return vec![no_answer(e.url(), e)],
@@ -299,18 +338,18 @@ mod tests {
     use crate::checks::http::testutil::response;
     use crate::finding::Status;
 
-    fn statuses(headers: &[(&str, &str)], rules: &HeaderRules) -> Vec<(String, Status)> {
+    fn statuses(headers: &[(&str, &str)], rules: &HttpHeaders) -> Vec<(String, Status)> {
         judge(&Ok(response("https://a.test/login", 200, headers)), rules)
             .into_iter()
             .map(|o| (o.subject.rsplit(' ').next().unwrap().to_string(), o.status))
             .collect()
     }
 
-    fn scripts() -> HeaderRules {
-        HeaderRules {
+    fn scripts() -> HttpHeaders {
+        HttpHeaders {
             csp_scripts: true,
             referrer_policy: true,
-            ..HeaderRules::default()
+            ..HttpHeaders::default()
         }
     }
 
@@ -355,7 +394,7 @@ mod tests {
                 200,
                 &[("X-Frame-Options", "sameorigin")],
             )),
-            &HeaderRules::default(),
+            &HttpHeaders::default(),
         );
         assert_eq!(o[1].status, Status::Pass);
         let o = judge(
@@ -367,7 +406,7 @@ mod tests {
                     ("Content-Security-Policy", "frame-ancestors *"),
                 ],
             )),
-            &HeaderRules::default(),
+            &HttpHeaders::default(),
         );
         assert_eq!(o[1].status, Status::Fail);
     }
@@ -412,14 +451,14 @@ mod tests {
 
     #[test]
     fn custom_rules() {
-        let rules = HeaderRules {
+        let rules = HttpHeaders {
             required: vec!["Cache-Control".into()],
             forbidden: vec!["X-Powered-By".into()],
             patterns: BTreeMap::from([("Cache-Control".to_string(), "*no-store*".to_string())]),
             nosniff: false,
             clickjacking: false,
             csp: false,
-            ..HeaderRules::default()
+            ..HttpHeaders::default()
         };
         let got = statuses(
             &[("cache-control", "private"), ("x-powered-by", "Express")],

@@ -1,9 +1,90 @@
 //! http.health: a health endpoint answers the expected status and JSON, and leaks none of the
 //! audited env files' secrets. A leak names the variable, never the value.
 
-use super::{no_answer, shown};
-use crate::finding::{Observation, Severity};
+use super::{located, no_answer, shown};
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::EnvState;
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation, Severity};
 use crate::net::http::{HttpError, HttpResponse};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpHealth {
+    pub path: String,
+    #[serde(default = "ok_200")]
+    pub status: u16,
+    /// Dotted JSON paths and the values they must equal: `json = { status = "ok" }`.
+    #[serde(default)]
+    pub json: BTreeMap<String, serde_json::Value>,
+    /// Variables whose values must never appear, on top of those whose names say secret.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_vars: Vec<String>,
+}
+
+fn ok_200() -> u16 {
+    200
+}
+
+/// Name parts that mark an env variable as a secret to look for in the answer.
+const SECRET_NAME_PARTS: [&str; 7] = [
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "TOKEN",
+    "KEY",
+    "CREDENTIAL",
+    "PRIVATE",
+];
+
+impl Kind for HttpHealth {
+    const TAG: &'static str = "http.health";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(HttpNeed::get(&self.path))]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        http.url()?;
+        let need = HttpNeed::get(&self.path);
+        let request = http.request(&need)?;
+        let outcome = http.response(&need)?;
+        let rules = HealthRules {
+            status: self.status,
+            fields: self
+                .json
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        let secrets = env_secrets(facts, &self.secret_vars);
+        Ok(located(&http, &request, judge(&outcome, &rules, &secrets)))
+    }
+}
+
+/// (name, value) of every secret-looking variable in every audited env file.
+fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for file in facts.env_files() {
+        let EnvState::Parsed(parsed) = &file.state else {
+            continue;
+        };
+        for (name, var) in &parsed.vars {
+            let upper = name.to_ascii_uppercase();
+            let secret =
+                extra.contains(name) || SECRET_NAME_PARTS.iter().any(|p| upper.contains(p));
+            if secret && !out.iter().any(|(n, v)| n == name && *v == var.value) {
+                out.push((name.clone(), var.value.clone()));
+            }
+        }
+    }
+    out
+}
 
 /// Secret values shorter than this are not searched for: they would match by chance.
 pub const MIN_SECRET_LEN: usize = 8;

@@ -1,11 +1,56 @@
 //! http.hsts: the HTTPS answer carries a valid `Strict-Transport-Security` that lasts long
 //! enough. A header received over plain HTTP is ignored by browsers and does not count.
 
-use super::{hsts, no_answer, shown};
-use crate::finding::{Observation, Severity};
+use super::{hsts, located, no_answer, root_path, shown, yes};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need, Unavailable};
+use crate::finding::{Category, Observation, Severity};
 use crate::net::http::{HttpError, HttpResponse};
+use crate::target::Scheme;
+use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_MIN_MAX_AGE: u64 = 31_536_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpHsts {
+    #[serde(default = "root_path")]
+    pub path: String,
+    #[serde(default = "one_year")]
+    pub min_max_age: u64,
+    #[serde(default = "yes")]
+    pub include_subdomains: bool,
+}
+
+fn one_year() -> u64 {
+    DEFAULT_MIN_MAX_AGE
+}
+
+impl Kind for HttpHsts {
+    const TAG: &'static str = "http.hsts";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(HttpNeed::get(&self.path))]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        let url = http.url()?;
+        if url.scheme != Scheme::Https {
+            return Err(Unavailable::skip(
+                url.host_port(),
+                "--url is http://; HSTS counts only on an https:// answer",
+            ));
+        }
+        let need = HttpNeed::get(&self.path);
+        let request = http.request(&need)?;
+        let outcome = http.response(&need)?;
+        let observations = judge(&outcome, self.min_max_age, self.include_subdomains);
+        Ok(located(&http, &request, observations))
+    }
+}
 
 pub fn judge(
     outcome: &Result<HttpResponse, HttpError>,

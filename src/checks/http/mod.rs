@@ -15,8 +15,36 @@ pub mod redirect;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+use crate::facts::http::HttpView;
 use crate::finding::Observation;
-use crate::net::http::HttpError;
+use crate::net::http::{HttpError, HttpRequest};
+
+/// Points every observation that has no location yet at the request's host, port and path.
+pub fn located(
+    view: &HttpView,
+    request: &HttpRequest,
+    observations: Vec<Observation>,
+) -> Vec<Observation> {
+    let location = view.location(request);
+    observations
+        .into_iter()
+        .map(|o| {
+            if o.location.is_some() {
+                o
+            } else {
+                o.at(location.clone())
+            }
+        })
+        .collect()
+}
+
+pub fn root_path() -> String {
+    "/".to_string()
+}
+
+pub fn yes() -> bool {
+    true
+}
 
 /// A request that got no answer, when an answer was needed to judge.
 pub fn no_answer(subject: impl Into<String>, error: &HttpError) -> Observation {

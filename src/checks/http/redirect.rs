@@ -1,10 +1,56 @@
 //! http.redirect: plain HTTP on port 80 must send browsers to HTTPS on the same host with a
 //! permanent redirect.
 
-use super::no_answer;
-use crate::finding::Observation;
+use super::{located, no_answer};
+use crate::checks::{Judgement, Kind};
+use crate::facts::http::HttpNeed;
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation};
 use crate::net::http::{HttpError, HttpResponse};
 use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpRedirect {
+    /// The plain-HTTP port browsers use (80; tests and staging may use another).
+    #[serde(default = "port_80")]
+    pub port: u16,
+    /// A closed or filtered port is a pass (HTTPS-only deployments, HSTS-preloaded hosts).
+    #[serde(default)]
+    pub allow_closed: bool,
+}
+
+fn port_80() -> u16 {
+    80
+}
+
+impl HttpRedirect {
+    fn need(&self) -> HttpNeed {
+        HttpNeed {
+            plain_port: Some(self.port),
+            ..HttpNeed::get("/").no_follow()
+        }
+    }
+}
+
+impl Kind for HttpRedirect {
+    const TAG: &'static str = "http.redirect";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(self.need())]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let http = facts.http();
+        let url = http.url()?;
+        let request = http.request(&self.need())?;
+        let outcome = http.response(&self.need())?;
+        let observations = judge(request.url.as_str(), &outcome, &url.host, self.allow_closed);
+        Ok(located(&http, &request, observations))
+    }
+}
 
 /// `outcome` is the first answer to `GET http://HOST/` (redirects not followed).
 pub fn judge(

@@ -22,7 +22,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub const MAX_REDIRECTS: usize = 10;
 
 /// What is sent. Only methods that change no server state, plus the body-limit probe.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Head,
