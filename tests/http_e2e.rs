@@ -266,3 +266,71 @@ fn without_url_http_checks_are_skipped_with_the_reason() {
     }
     assert_eq!(common::findings(&report, "http.redirect").len(), 1);
 }
+
+#[test]
+fn omnidev_allowlist_written_the_wrong_way_is_caught_by_the_binary() {
+    let port = nginx::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    std::fs::create_dir(&www).unwrap();
+    std::fs::write(www.join("index.html"), "dashboard").unwrap();
+    // The common wrong way: X-Forwarded-For trusted from anyone, so a client can name itself.
+    let servers = format!(
+        r#"
+    server {{
+        listen 127.0.0.1:{port};
+        real_ip_header X-Forwarded-For; set_real_ip_from 0.0.0.0/0;
+        location / {{ allow 10.20.0.7; deny all; root {www}; }}
+        location = /api/health {{ default_type application/json; return 200 '{{"ok":true}}'; }}
+        location = /api/config/validate {{ default_type application/json; return 200 '{{"github":"missing token"}}'; }}
+    }}
+"#,
+        www = www.display()
+    );
+    let _nginx = nginx::start(&servers, &[port], dir);
+    let root = tempfile::tempdir().unwrap();
+    write(
+        root.path(),
+        ".env",
+        &format!("ALLOWED_IPS=10.20.0.7, 192.168.0.0/16\nNEXTAUTH_SECRET={SECRET}\n"),
+        0o600,
+    );
+    let out = run(&[
+        "audit",
+        "--profile",
+        "omnidev",
+        "--root",
+        &root.path().display().to_string(),
+        "--url",
+        &format!("http://omni.test:{port}"),
+        "--resolve",
+        &format!("omni.test:{port}:127.0.0.1"),
+        "--only",
+        "http",
+        "--timeout",
+        "3",
+        "--json",
+    ]);
+    let report = out.json();
+    let all = summary(&report);
+    let s = |id: &str, subject: &str| status_of(&report, id, subject);
+    assert_eq!(
+        s("omnidev.ip-allowlist-spoofing", "X-Forwarded-For"),
+        "fail",
+        "{all}"
+    );
+    assert_eq!(
+        s("omnidev.ip-allowlist-spoofing", "X-Real-IP"),
+        "pass",
+        "{all}"
+    );
+    assert_eq!(
+        s("omnidev.config-validate", "/api/config/validate"),
+        "warn",
+        "{all}"
+    );
+    assert_eq!(s("omnidev.health", "/api/health"), "pass", "{all}");
+    assert_eq!(s("http.hsts", "omni.test"), "skip", "{all}");
+    assert_eq!(out.code, 1);
+    assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
+}
