@@ -79,11 +79,14 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
 /// A server string made safe to show: control characters escaped, length bounded.
 pub fn shown(value: &str) -> String {
     const MAX: usize = 200;
-    let mut out: String = value
-        .chars()
-        .take(MAX)
-        .flat_map(char::escape_default)
-        .collect();
+    let mut out = String::new();
+    for c in value.chars().take(MAX) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
     if value.chars().count() > MAX {
         out.push('…');
     }
@@ -101,5 +104,11 @@ mod tests {
         assert!(!glob_matches("nginx", "nginx/1.22"));
         assert!(glob_matches("a*b*c", "aXbYbc"));
         assert!(!glob_matches("a*b*c", "aXbY"));
+    }
+
+    #[test]
+    fn shown_escapes_only_control_characters() {
+        assert_eq!(shown("script-src 'self'"), "script-src 'self'");
+        assert_eq!(shown("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\n");
     }
 }
