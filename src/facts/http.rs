@@ -4,7 +4,11 @@
 use super::runtime::{NetRuntime, RuntimeError};
 use super::Unavailable;
 use crate::finding::Location;
-use crate::net::http::{HttpFetcher, HttpOutcome, HttpRequest, HttpSettings, Method};
+use crate::net::http::{HttpFetcher, HttpSettings};
+// What HTTP judges read, named here so that checks depend on facts, never on `net`.
+pub use crate::net::http::{
+    Hop, HttpError, HttpOutcome, HttpRequest, HttpResponse, Method, RedirectStop, BODY_LIMIT,
+};
 use crate::net::rustls_probe::roots::TrustRoots;
 use crate::target::{Scheme, Target, TargetUrl};
 use reqwest::Url;

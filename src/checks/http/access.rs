@@ -4,9 +4,9 @@
 use super::{located, no_answer, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,9 +5,9 @@
 use super::{located, no_answer, root_path};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need, Unavailable};
 use crate::finding::{Category, Observation};
-use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 

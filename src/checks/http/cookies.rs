@@ -5,9 +5,9 @@ use super::cookie::{self, SameSite};
 use super::{located, no_answer, root_path, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn cookies_set_on_redirects_count() {
         let mut r = response("https://a.test/home", 200, &[]);
-        r.redirects.push(crate::net::http::Hop {
+        r.redirects.push(crate::facts::http::Hop {
             url: reqwest::Url::parse("https://a.test/login").unwrap(),
             status: 302,
             headers: vec![(

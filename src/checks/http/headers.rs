@@ -6,9 +6,9 @@ use super::csp::{self, Policy};
 use super::{glob_matches, located, no_answer, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

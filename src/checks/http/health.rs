@@ -5,9 +5,9 @@ use super::{located, no_answer, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::EnvState;
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation, Severity};
-use crate::net::http::{HttpError, HttpResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

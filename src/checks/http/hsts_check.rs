@@ -4,9 +4,9 @@
 use super::{hsts, located, no_answer, root_path, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need, Unavailable};
 use crate::finding::{Category, Observation, Severity};
-use crate::net::http::{HttpError, HttpResponse};
 use crate::target::Scheme;
 use serde::{Deserialize, Serialize};
 

@@ -16,8 +16,8 @@ pub mod redirect;
 pub(crate) mod testutil;
 
 use crate::facts::http::HttpView;
+use crate::facts::http::{HttpError, HttpRequest};
 use crate::finding::Observation;
-use crate::net::http::{HttpError, HttpRequest};
 
 /// Points every observation that has no location yet at the request's host, port and path.
 pub fn located(

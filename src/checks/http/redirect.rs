@@ -4,9 +4,9 @@
 use super::{located, no_answer};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::http::{HttpError, HttpResponse};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Hand-made responses for the judges' unit tests.
 
-use crate::net::http::HttpResponse;
+use crate::facts::http::HttpResponse;
 use reqwest::Url;
 
 pub fn response(url: &str, status: u16, headers: &[(&str, &str)]) -> HttpResponse {
