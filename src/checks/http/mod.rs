@@ -1,4 +1,4 @@
-//! HTTP hardening judges: pure functions from fetched responses ([`crate::net::http`]) to
+//! HTTP hardening judges: pure functions from fetched responses ([`crate::facts::http`]) to
 //! observations. The parsers (HSTS, CSP, Set-Cookie) are pure too.
 
 pub mod access;
