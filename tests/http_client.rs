@@ -3,6 +3,8 @@
 
 #[path = "common/http_server.rs"]
 mod http_server;
+#[path = "common/pki.rs"]
+mod pki;
 
 use http_server::{pki, reply, start, Route};
 use rampart::checks::http::{
@@ -310,17 +312,8 @@ async fn a_header_trusting_allowlist_is_caught_naming_the_header() {
     let f = fetcher(port, &[], Duration::from_secs(5));
     let ip = allowlist::forged_address("10.0.0.0/8,192.168.1.5").unwrap();
     let base = HttpRequest::get(url("http", port, "/")).no_follow();
-    let mut requests = vec![base.clone()];
-    for header in allowlist::FORGED_HEADERS {
-        requests.push(base.clone().with_header(header, &ip.to_string()));
-    }
-    let outcomes = f.fetch_all(&requests).await;
-    let forged: Vec<(&str, &Result<_, _>)> = allowlist::FORGED_HEADERS
-        .iter()
-        .copied()
-        .zip(outcomes[1..].iter().map(|o| o.as_ref()))
-        .collect();
-    let all = allowlist::judge(&outcomes[0], &forged, ip);
+    let outcomes = f.fetch_all(&allowlist::probe_requests(&base, ip)).await;
+    let all = allowlist::judge_probes(&outcomes, ip);
     assert_eq!(all[0].status, Status::Fail);
     assert!(all[0].subject.ends_with("X-Forwarded-For") && all[0].message.contains("bypassable"));
     assert_eq!(all[1].status, Status::Pass);

@@ -5,6 +5,8 @@
 mod common;
 #[path = "common/nginx.rs"]
 mod nginx;
+#[path = "common/pki.rs"]
+mod pki;
 
 use common::{run, status_of, summary, write};
 

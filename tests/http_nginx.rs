@@ -3,6 +3,8 @@
 
 #[path = "common/nginx.rs"]
 mod nginx;
+#[path = "common/pki.rs"]
+mod pki;
 
 use rampart::checks::http::{allowlist, hsts_check, redirect};
 use rampart::finding::Status;
@@ -124,17 +126,8 @@ async fn allowlist_trusting_any_forwarded_for_is_bypassable() {
     let mut verdicts = Vec::new();
     for port in [wrong, right] {
         let plain = HttpRequest::get(url(port, "/")).no_follow();
-        let mut requests = vec![plain.clone()];
-        for header in allowlist::FORGED_HEADERS {
-            requests.push(plain.clone().with_header(header, &ip.to_string()));
-        }
-        let outcomes = f.fetch_all(&requests).await;
-        let forged: Vec<(&str, &Result<_, _>)> = allowlist::FORGED_HEADERS
-            .iter()
-            .copied()
-            .zip(outcomes[1..].iter().map(|o| o.as_ref()))
-            .collect();
-        verdicts.push(allowlist::judge(&outcomes[0], &forged, ip));
+        let outcomes = f.fetch_all(&allowlist::probe_requests(&plain, ip)).await;
+        verdicts.push(allowlist::judge_probes(&outcomes, ip));
     }
     let statuses =
         |v: &Vec<rampart::finding::Observation>| v.iter().map(|o| o.status).collect::<Vec<_>>();

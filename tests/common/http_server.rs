@@ -57,32 +57,20 @@ pub struct Pki {
 }
 
 pub fn pki(names: &[&str]) -> Pki {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "rampart http test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca_params, ca_key);
-    let key = rcgen::KeyPair::generate().unwrap();
-    let params =
-        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-            .unwrap();
-    let cert = params.signed_by(&key, &issuer).unwrap();
+    let issued = crate::pki::issue("rampart http test CA", names);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let server = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![cert.der().clone()],
-            rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+            vec![issued.cert_der.clone()],
+            rustls::pki_types::PrivateKeyDer::try_from(issued.key_der.clone()).unwrap(),
         )
         .unwrap();
     Pki {
-        ca_der: ca.der().clone(),
-        ca_pem: ca.pem(),
+        ca_der: issued.ca_der,
+        ca_pem: issued.ca_pem,
         server: Arc::new(server),
     }
 }

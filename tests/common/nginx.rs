@@ -110,24 +110,12 @@ fn running_as_root() -> bool {
 /// Writes a certificate chain and key for `names` (signed by a fresh CA) into `dir`; returns
 /// (cert path, key path, CA PEM path).
 pub fn write_tls_files(dir: &Path, names: &[&str]) -> (PathBuf, PathBuf, PathBuf) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "rampart nginx test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca_params, ca_key);
-    let key = rcgen::KeyPair::generate().unwrap();
-    let params =
-        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-            .unwrap();
-    let cert = params.signed_by(&key, &issuer).unwrap();
+    let issued = crate::pki::issue("rampart nginx test CA", names);
     let cert_path = dir.join("server.pem");
     let key_path = dir.join("server.key");
     let ca_path = dir.join("ca.pem");
-    std::fs::write(&cert_path, cert.pem()).unwrap();
-    std::fs::write(&key_path, key.serialize_pem()).unwrap();
-    std::fs::write(&ca_path, ca.pem()).unwrap();
+    std::fs::write(&cert_path, issued.cert_pem).unwrap();
+    std::fs::write(&key_path, issued.key_pem).unwrap();
+    std::fs::write(&ca_path, issued.ca_pem).unwrap();
     (cert_path, key_path, ca_path)
 }

@@ -1,7 +1,7 @@
 //! http.access: a path that must not be public answers 401, 403 or 404 without credentials,
 //! or redirects to the login page.
 
-use super::{located, no_answer, shown};
+use super::{judge_need, no_answer, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -43,14 +43,12 @@ impl Kind for HttpAccess {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        http.url()?;
         let mut out = Vec::new();
         for path in &self.paths {
             let need = HttpNeed::get(path).no_follow();
-            let request = http.request(&need)?;
-            let outcome = http.response(&need)?;
-            out.extend(located(&http, &request, judge(&outcome, &self.login_path)));
+            out.extend(judge_need(facts, &need, |_, outcome| {
+                judge(outcome, &self.login_path)
+            })?);
         }
         Ok(out)
     }

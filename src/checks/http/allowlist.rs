@@ -5,7 +5,7 @@
 use super::{located, no_answer, root_path};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
-use crate::facts::http::{HttpError, HttpResponse};
+use crate::facts::http::{HttpError, HttpOutcome, HttpRequest, HttpResponse};
 use crate::facts::{Facts, Need, Unavailable};
 use crate::finding::{Category, Observation};
 use serde::{Deserialize, Serialize};
@@ -63,18 +63,33 @@ impl Kind for HttpIpAllowlist {
             )
         })?;
         let plain = http.request(&self.need())?;
-        let mut requests = vec![plain.clone()];
-        for header in FORGED_HEADERS {
-            requests.push(plain.clone().with_header(header, &ip.to_string()));
-        }
-        let outcomes = http.fetch_all(&requests)?;
-        let forged: Vec<(&str, &Result<HttpResponse, HttpError>)> = FORGED_HEADERS
-            .iter()
-            .copied()
-            .zip(outcomes[1..].iter().map(|o| o.as_ref()))
-            .collect();
-        Ok(located(&http, &plain, judge(&outcomes[0], &forged, ip)))
+        let outcomes = http.fetch_all(&probe_requests(&plain, ip))?;
+        Ok(located(&http, &plain, judge_probes(&outcomes, ip)))
     }
+}
+
+/// The plain request, then one copy per header in [`FORGED_HEADERS`] carrying `ip`.
+pub fn probe_requests(plain: &HttpRequest, ip: IpAddr) -> Vec<HttpRequest> {
+    std::iter::once(plain.clone())
+        .chain(
+            FORGED_HEADERS
+                .iter()
+                .map(|header| plain.clone().with_header(header, &ip.to_string())),
+        )
+        .collect()
+}
+
+/// Judges the outcomes of [`probe_requests`], in the same order.
+pub fn judge_probes(outcomes: &[HttpOutcome], ip: IpAddr) -> Vec<Observation> {
+    let Some((plain, forged)) = outcomes.split_first() else {
+        return Vec::new();
+    };
+    let forged: Vec<(&str, &Result<HttpResponse, HttpError>)> = FORGED_HEADERS
+        .iter()
+        .copied()
+        .zip(forged.iter().map(|o| o.as_ref()))
+        .collect();
+    judge(plain, &forged, ip)
 }
 
 /// Headers that proxies and frameworks commonly trust for the client address.

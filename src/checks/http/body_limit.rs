@@ -1,7 +1,7 @@
 //! http.body-limit: a request declaring a body over the limit is refused with 413 from its
 //! headers alone, before the server reads (or waits for) the body.
 
-use super::{located, no_answer, root_path};
+use super::{judge_need, no_answer, root_path};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse, Method};
@@ -43,15 +43,9 @@ impl Kind for HttpBodyLimit {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        http.url()?;
-        let request = http.request(&self.need())?;
-        let outcome = http.response(&self.need())?;
-        Ok(located(
-            &http,
-            &request,
-            judge(&outcome, self.declared_bytes),
-        ))
+        judge_need(facts, &self.need(), |_, outcome| {
+            judge(outcome, self.declared_bytes)
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! asks for. A cookie the page never sets is a skip: there is nothing to judge.
 
 use super::cookie::{self, SameSite};
-use super::{located, no_answer, root_path, yes};
+use super::{judge_need, no_answer, root_path, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -46,11 +46,6 @@ impl Kind for HttpCookie {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        http.url()?;
-        let need = HttpNeed::get(&self.path);
-        let request = http.request(&need)?;
-        let outcome = http.response(&need)?;
         let rules = CookieRules {
             secure: self.secure,
             http_only: self.http_only,
@@ -60,11 +55,9 @@ impl Kind for HttpCookie {
                 SameSiteRule::None => SameSite::None,
             }),
         };
-        Ok(located(
-            &http,
-            &request,
-            judge(&outcome, &self.name, &rules),
-        ))
+        judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
+            judge(outcome, &self.name, &rules)
+        })
     }
 }
 

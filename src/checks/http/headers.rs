@@ -3,7 +3,7 @@
 //! profile add its own.
 
 use super::csp::{self, Policy};
-use super::{glob_matches, located, no_answer, shown, yes};
+use super::{glob_matches, judge_need, no_answer, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -80,14 +80,11 @@ impl Kind for HttpHeaders {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        http.url()?;
         let mut out = Vec::new();
         for path in &self.paths {
-            let need = HttpNeed::get(path);
-            let request = http.request(&need)?;
-            let outcome = http.response(&need)?;
-            out.extend(located(&http, &request, judge(&outcome, self)));
+            out.extend(judge_need(facts, &HttpNeed::get(path), |_, outcome| {
+                judge(outcome, self)
+            })?);
         }
         Ok(out)
     }

@@ -1,7 +1,7 @@
 //! http.health: a health endpoint answers the expected status and JSON, and leaks none of the
 //! audited env files' secrets. A leak names the variable, never the value.
 
-use super::{located, no_answer, shown};
+use super::{judge_need, no_answer, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::EnvState;
 use crate::facts::http::HttpNeed;
@@ -49,11 +49,6 @@ impl Kind for HttpHealth {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        http.url()?;
-        let need = HttpNeed::get(&self.path);
-        let request = http.request(&need)?;
-        let outcome = http.response(&need)?;
         let rules = HealthRules {
             status: self.status,
             fields: self
@@ -63,7 +58,9 @@ impl Kind for HttpHealth {
                 .collect(),
         };
         let secrets = env_secrets(facts, &self.secret_vars);
-        Ok(located(&http, &request, judge(&outcome, &rules, &secrets)))
+        judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
+            judge(outcome, &rules, &secrets)
+        })
     }
 }
 

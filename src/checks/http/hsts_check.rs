@@ -1,7 +1,7 @@
 //! http.hsts: the HTTPS answer carries a valid `Strict-Transport-Security` that lasts long
 //! enough. A header received over plain HTTP is ignored by browsers and does not count.
 
-use super::{hsts, located, no_answer, root_path, shown, yes};
+use super::{hsts, judge_need, no_answer, root_path, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -36,19 +36,16 @@ impl Kind for HttpHsts {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        let url = http.url()?;
+        let url = facts.http().url()?;
         if url.scheme != Scheme::Https {
             return Err(Unavailable::skip(
                 url.host_port(),
                 "--url is http://; HSTS counts only on an https:// answer",
             ));
         }
-        let need = HttpNeed::get(&self.path);
-        let request = http.request(&need)?;
-        let outcome = http.response(&need)?;
-        let observations = judge(&outcome, self.min_max_age, self.include_subdomains);
-        Ok(located(&http, &request, observations))
+        judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
+            judge(outcome, self.min_max_age, self.include_subdomains)
+        })
     }
 }
 

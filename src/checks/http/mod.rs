@@ -15,9 +15,24 @@ pub mod redirect;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-use crate::facts::http::HttpView;
-use crate::facts::http::{HttpError, HttpRequest};
+use crate::checks::Judgement;
+use crate::facts::http::{HttpError, HttpNeed, HttpRequest, HttpResponse, HttpView};
+use crate::facts::Facts;
 use crate::finding::Observation;
+
+/// The usual HTTP judgement: the answer to one declared request, judged, each observation
+/// located at the request's host, port and path.
+pub fn judge_need(
+    facts: &Facts,
+    need: &HttpNeed,
+    judge: impl FnOnce(&HttpRequest, &Result<HttpResponse, HttpError>) -> Vec<Observation>,
+) -> Judgement {
+    let http = facts.http();
+    http.url()?;
+    let request = http.request(need)?;
+    let outcome = http.response(need)?;
+    Ok(located(&http, &request, judge(&request, &outcome)))
+}
 
 /// Points every observation that has no location yet at the request's host, port and path.
 pub fn located(

@@ -1,7 +1,7 @@
 //! http.redirect: plain HTTP on port 80 must send browsers to HTTPS on the same host with a
 //! permanent redirect.
 
-use super::{located, no_answer};
+use super::{judge_need, no_answer};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -43,12 +43,10 @@ impl Kind for HttpRedirect {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let http = facts.http();
-        let url = http.url()?;
-        let request = http.request(&self.need())?;
-        let outcome = http.response(&self.need())?;
-        let observations = judge(request.url.as_str(), &outcome, &url.host, self.allow_closed);
-        Ok(located(&http, &request, observations))
+        let host = facts.http().url()?.host.clone();
+        judge_need(facts, &self.need(), |request, outcome| {
+            judge(request.url.as_str(), outcome, &host, self.allow_closed)
+        })
     }
 }
 
