@@ -1,7 +1,7 @@
 //! http.access: a path that must not be public answers 401, 403 or 404 without credentials,
 //! or redirects to the login page.
 
-use super::{judge_need, no_answer, shown};
+use super::{judge_needs, no_answer, require_paths, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -24,33 +24,31 @@ fn login() -> String {
     "/login".to_string()
 }
 
+impl HttpAccess {
+    fn http_needs(&self) -> Vec<HttpNeed> {
+        self.paths
+            .iter()
+            .map(|p| HttpNeed::get(p).no_follow())
+            .collect()
+    }
+}
+
 impl Kind for HttpAccess {
     const TAG: &'static str = "http.access";
     const CATEGORY: Category = Category::Http;
 
     fn needs(&self) -> Vec<Need> {
-        self.paths
-            .iter()
-            .map(|p| Need::Http(HttpNeed::get(p).no_follow()))
-            .collect()
+        self.http_needs().into_iter().map(Need::Http).collect()
     }
 
     fn validate(&self) -> Result<(), String> {
-        if self.paths.is_empty() {
-            return Err("`paths` must name at least one path".into());
-        }
-        Ok(())
+        require_paths(&self.paths)
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let mut out = Vec::new();
-        for path in &self.paths {
-            let need = HttpNeed::get(path).no_follow();
-            out.extend(judge_need(facts, &need, |_, outcome| {
-                judge(outcome, &self.login_path)
-            })?);
-        }
-        Ok(out)
+        judge_needs(facts, &self.http_needs(), |outcome| {
+            judge(outcome, &self.login_path)
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! profile add its own.
 
 use super::csp::{self, Policy};
-use super::{glob_matches, judge_need, no_answer, shown, yes};
+use super::{glob_matches, judge_needs, no_answer, require_paths, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -61,32 +61,26 @@ impl Default for HttpHeaders {
     }
 }
 
+impl HttpHeaders {
+    fn http_needs(&self) -> Vec<HttpNeed> {
+        self.paths.iter().map(|p| HttpNeed::get(p)).collect()
+    }
+}
+
 impl Kind for HttpHeaders {
     const TAG: &'static str = "http.headers";
     const CATEGORY: Category = Category::Http;
 
     fn needs(&self) -> Vec<Need> {
-        self.paths
-            .iter()
-            .map(|p| Need::Http(HttpNeed::get(p)))
-            .collect()
+        self.http_needs().into_iter().map(Need::Http).collect()
     }
 
     fn validate(&self) -> Result<(), String> {
-        if self.paths.is_empty() {
-            return Err("`paths` must name at least one path".into());
-        }
-        Ok(())
+        require_paths(&self.paths)
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let mut out = Vec::new();
-        for path in &self.paths {
-            out.extend(judge_need(facts, &HttpNeed::get(path), |_, outcome| {
-                judge(outcome, self)
-            })?);
-        }
-        Ok(out)
+        judge_needs(facts, &self.http_needs(), |outcome| judge(outcome, self))
     }
 }
 

@@ -34,6 +34,27 @@ pub fn judge_need(
     Ok(located(&http, &request, judge(&request, &outcome)))
 }
 
+/// [`judge_need`] for several requests (one per path), observations in order.
+pub fn judge_needs(
+    facts: &Facts,
+    needs: &[HttpNeed],
+    judge: impl Fn(&Result<HttpResponse, HttpError>) -> Vec<Observation>,
+) -> Judgement {
+    let mut out = Vec::new();
+    for need in needs {
+        out.extend(judge_need(facts, need, |_, outcome| judge(outcome))?);
+    }
+    Ok(out)
+}
+
+/// The `validate` of kinds that take `paths`.
+pub fn require_paths(paths: &[String]) -> Result<(), String> {
+    if paths.is_empty() {
+        return Err("`paths` must name at least one path".into());
+    }
+    Ok(())
+}
+
 /// Points every observation that has no location yet at the request's host, port and path.
 pub fn located(
     view: &HttpView,
