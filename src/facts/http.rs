@@ -154,3 +154,40 @@ impl<'a> HttpView<'a> {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::TargetUrl;
+
+    fn target(url: &str) -> Target {
+        Target {
+            url: Some(TargetUrl::parse(url).unwrap()),
+            ..Target::default()
+        }
+    }
+
+    #[test]
+    fn needs_become_urls_on_the_audited_host() {
+        let t = target("https://Koda.example.com:8443/ignored");
+        let r = request_for(&t, &HttpNeed::get("/login")).unwrap();
+        assert_eq!(r.url.as_str(), "https://koda.example.com:8443/login");
+        assert!(r.follow_redirects);
+        let plain = HttpNeed {
+            plain_port: Some(80),
+            ..HttpNeed::get("/").no_follow()
+        };
+        let r = request_for(&t, &plain).unwrap();
+        assert_eq!(r.url.as_str(), "http://koda.example.com/");
+        assert!(!r.follow_redirects);
+        let r = request_for(&target("http://[::1]:8080"), &HttpNeed::get("health")).unwrap();
+        assert_eq!(r.url.as_str(), "http://[::1]:8080/health");
+    }
+
+    #[test]
+    fn without_url_the_need_is_a_skip() {
+        let e = request_for(&Target::default(), &HttpNeed::get("/")).unwrap_err();
+        assert_eq!(e.status, crate::finding::Status::Skip);
+        assert!(e.reason.contains("--url"));
+    }
+}
