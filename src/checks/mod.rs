@@ -3,7 +3,9 @@
 
 pub mod cert;
 pub mod compose;
+pub mod dns;
 pub mod env;
+pub mod exposure;
 pub mod files;
 pub mod http;
 pub mod kind;
@@ -50,6 +52,15 @@ crate::kinds! {
     HttpAccess => http::access::HttpAccess,
     HttpIpAllowlist => http::allowlist::HttpIpAllowlist,
     HttpBodyLimit => http::body_limit::HttpBodyLimit,
+
+    ExposurePorts => exposure::ports::ExposurePorts,
+    ExposureListeners => exposure::listeners::ExposureListeners,
+    ExposureFirewall => exposure::firewall::ExposureFirewall,
+    ExposureDockerUfwBypass => exposure::docker_ufw::DockerUfwBypass,
+
+    DnsResolves => dns::DnsResolves,
+    DnsCaa => dns::DnsCaa,
+    DnsPointsAt => dns::DnsPointsAt,
 }
 
 impl CheckKind {

@@ -9,14 +9,20 @@
 //! which the engine reports as `skip` or `error` with the reason, the same way for every kind.
 
 pub mod compose;
+pub mod dns;
 pub mod env;
 pub mod error;
+pub mod exposure;
 pub mod files;
+pub mod host_root;
 pub mod http;
+pub mod listeners;
+pub mod ports;
 pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;
+pub mod ufw;
 
 use crate::facts::error::FactError;
 use crate::finding::{Location, Observation, Status};
@@ -78,6 +84,10 @@ pub enum Need {
     TlsWeakCiphers,
     /// One HTTP request to the live URL (each distinct one is made once).
     Http(http::HttpNeed),
+    /// These TCP ports of the audited address; every check's lists are scanned in one go.
+    Ports(Vec<u16>),
+    DnsAddresses,
+    DnsCaa,
 }
 
 /// How network facts are bounded.
@@ -95,6 +105,8 @@ pub struct Facts {
     net: NetRuntime,
     tls: tls::TlsFacts,
     http: http::HttpFacts,
+    exposure: exposure::ExposureFacts,
+    dns: dns::DnsFacts,
 }
 
 impl Facts {
@@ -107,6 +119,8 @@ impl Facts {
             compose: OnceLock::new(),
             tls: tls::TlsFacts::default(),
             http: http::HttpFacts::default(),
+            exposure: exposure::ExposureFacts::default(),
+            dns: dns::DnsFacts::default(),
         }
     }
 
@@ -129,6 +143,11 @@ impl Facts {
                     _ => None,
                 })
                 .collect();
+            let ports = ports::PortList::from_ports(needs.iter().flat_map(|n| match n {
+                Need::Ports(p) => p.clone(),
+                _ => Vec::new(),
+            }));
+            let dns_name = dns::host_name(&self.target).ok().map(|u| u.host.as_str());
             tokio::join!(
                 async {
                     if want(Need::TlsHandshake) {
@@ -146,6 +165,28 @@ impl Facts {
                     }
                 },
                 self.http.gather(&self.target, &self.net, &http_needs),
+                async {
+                    if !ports.is_empty() {
+                        let (target, net) = (&self.target, &self.net);
+                        self.exposure.scan(target, tls, net, &ports).await;
+                    }
+                },
+                async {
+                    match dns_name {
+                        Some(name) if want(Need::DnsAddresses) => {
+                            self.dns.addresses(&self.target, &self.net, name).await;
+                        }
+                        _ => {}
+                    }
+                },
+                async {
+                    match dns_name {
+                        Some(name) if want(Need::DnsCaa) => {
+                            self.dns.caa(&self.target, &self.net, name).await;
+                        }
+                        _ => {}
+                    }
+                },
             );
         };
         // A deadline here is recorded by each unfinished fact when it is read.
@@ -263,6 +304,23 @@ impl Facts {
     }
 
     // ---- TLS -----------------------------------------------------------------------------
+
+    pub fn exposure(&self) -> exposure::ExposureView<'_> {
+        exposure::ExposureView {
+            facts: &self.exposure,
+            tls: &self.tls,
+            target: &self.target,
+            net: &self.net,
+        }
+    }
+
+    pub fn dns(&self) -> dns::DnsView<'_> {
+        dns::DnsView {
+            facts: &self.dns,
+            target: &self.target,
+            net: &self.net,
+        }
+    }
 
     pub fn tls(&self) -> tls::TlsView<'_> {
         tls::TlsView {

@@ -114,9 +114,15 @@ impl NetRuntime {
         }
     }
 
-    /// The global socket limit itself, for clients that take one permit per connection.
+    /// The global socket limit itself, for a fact that takes one permit per connect (the port
+    /// scan) instead of a block of them up front.
     pub fn socket_limit(&self) -> Arc<Semaphore> {
         Arc::clone(&self.sockets)
+    }
+
+    /// The global socket limit's size (`--max-sockets`).
+    pub fn max_sockets(&self) -> usize {
+        self.max_sockets
     }
 
     pub fn deadline(&self) -> Instant {

@@ -157,3 +157,6 @@ pub fn git(root: &Path, args: &[&str]) {
         .success();
     assert!(ok, "git {args:?} failed");
 }
+
+pub mod dns;
+pub mod host;
