@@ -336,3 +336,48 @@ fn omnidev_allowlist_written_the_wrong_way_is_caught_by_the_binary() {
     assert_eq!(out.code, 1);
     assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
 }
+
+#[test]
+fn a_stalling_server_ends_at_the_audit_deadline_as_an_error() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64) {
+            held.push(stream);
+        }
+    });
+    let root = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "audit",
+        "--profile",
+        "baseline",
+        "--root",
+        &root.path().display().to_string(),
+        "--url",
+        &format!("http://127.0.0.1:{port}"),
+        "--only",
+        "http",
+        "--timeout",
+        "10",
+        "--deadline",
+        "1",
+        "--json",
+    ]);
+    let elapsed = started.elapsed();
+    let report = out.json();
+    let all = summary(&report);
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "took {elapsed:?}"
+    );
+    let headers = &common::findings(&report, "http.security-headers")[0];
+    assert_eq!(headers["status"], "error", "{all}");
+    assert!(
+        headers["message"].as_str().unwrap().contains("deadline"),
+        "{all}"
+    );
+    assert_eq!(out.code, 1);
+}
