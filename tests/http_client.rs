@@ -354,3 +354,29 @@ async fn a_health_body_leaking_a_secret_names_the_variable() {
     assert!(!format!("{all:?}").contains(secret));
     assert_eq!(all[1].status, Status::Pass);
 }
+
+#[tokio::test]
+async fn head_reads_headers_and_no_body() {
+    let server = start(
+        vec![(
+            "/",
+            reply(200, &[("x-content-type-options", "nosniff")], "a body"),
+        )],
+        None,
+    )
+    .await;
+    let port = server.addr.port();
+    let f = fetcher(port, &[], Duration::from_secs(5));
+    let request = HttpRequest {
+        method: Method::Head,
+        ..HttpRequest::get(url("http", port, "/"))
+    };
+    let outcome = f.fetch(&request).await;
+    let r = outcome.as_ref().as_ref().unwrap();
+    assert_eq!(
+        (r.status, r.header("X-Content-Type-Options")),
+        (200, Some("nosniff"))
+    );
+    assert!(r.body.is_empty());
+    assert_eq!(server.hits("HEAD /"), 1);
+}
