@@ -53,12 +53,14 @@ fn fixture_host() -> tempfile::TempDir {
 #[test]
 fn fixture_listeners_are_judged_with_their_processes() {
     let dir = fixture_host();
-    let facts = listeners::gather(&HostRoot::new(dir.path()), false).unwrap();
-    assert_eq!(facts.sockets.len(), 3, "{facts:#?}");
+    let root = HostRoot::new(dir.path());
+    let all = listeners::gather(&root, false).unwrap();
+    assert_eq!(all.sockets.len(), 3, "{all:#?}");
     let check = ExposureListeners {
         loopback_only: vec![5432, 6379, 3000, 8090],
         udp: false,
     };
+    let facts = listeners::on_ports(&all, &root, &check.loopback_only);
     let obs = check.judge_listeners(&facts);
     let find = |s: &str| {
         obs.iter()
@@ -91,7 +93,8 @@ fn live_proc_shows_the_socket_this_test_binds_with_its_process() {
         loopback.local_addr().unwrap().port(),
         wildcard.local_addr().unwrap().port(),
     );
-    let facts = listeners::gather(&HostRoot::default(), false).unwrap();
+    let all = listeners::gather(&HostRoot::default(), false).unwrap();
+    let facts = listeners::on_ports(&all, &HostRoot::default(), &[lp, wp]);
     let mine = |port: u16| {
         facts
             .sockets

@@ -156,15 +156,19 @@ impl<'a> ExposureView<'a> {
         }
     }
 
-    /// Listening sockets under `--host-root`; UDP tables too when `udp`.
-    pub fn listeners(&self, udp: bool) -> Result<&'a Listeners, Unavailable> {
+    /// Sockets listening on `ports` under `--host-root` (UDP tables too when `udp`), each
+    /// with the process holding it where that can be read.
+    pub fn listeners(&self, udp: bool, ports: &[u16]) -> Result<Listeners, Unavailable> {
         let root = &self.target.host_root;
         let gathered =
             self.facts.listeners[usize::from(udp)].get_or_init(|| listeners::gather(root, udp));
-        gathered.as_ref().map_err(|e| match e {
-            ListenersError::Unsupported(_) => Unavailable::skip("listeners", e.to_string()),
-            _ => Unavailable::error("listeners", e.to_string()),
-        })
+        match gathered {
+            Ok(all) => Ok(listeners::on_ports(all, root, ports)),
+            Err(e @ ListenersError::Unsupported(_)) => {
+                Err(Unavailable::skip("listeners", e.to_string()))
+            }
+            Err(e) => Err(Unavailable::error("listeners", e.to_string())),
+        }
     }
 
     /// ufw's configuration under `--host-root`.

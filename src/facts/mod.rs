@@ -82,6 +82,8 @@ pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    TlsSuites,
+    TlsRenegotiation,
     /// One HTTP request to the live URL (each distinct one is made once).
     Http(http::HttpNeed),
     /// These TCP ports of the audited address; every check's lists are scanned in one go.
@@ -166,6 +168,16 @@ impl Facts {
                 },
                 self.http.gather(&self.target, &self.net, &http_needs),
                 async {
+                    if want(Need::TlsSuites) {
+                        tls.suites(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsRenegotiation) {
+                        tls.renegotiation(&self.target, &self.net).await;
+                    }
+                },
+                async {
                     if !ports.is_empty() {
                         let (target, net) = (&self.target, &self.net);
                         self.exposure.scan(target, tls, net, &ports).await;
@@ -245,11 +257,15 @@ impl Facts {
 
     // ---- compose -----------------------------------------------------------------------
 
+    /// The compose project as `docker compose up` in the project directory runs it; its
+    /// `${VAR}` come from the project's `.env`, not from the application's env file.
     pub fn compose(&self) -> &compose::model::ComposeState {
         self.compose.get_or_init(|| {
-            compose::model::load(&self.target.compose_files, &|name| {
-                self.interpolation_var(name)
-            })
+            compose::discover::resolve(
+                &self.target.compose_files,
+                self.target.compose_explicit,
+                &self.target.root,
+            )
         })
     }
 

@@ -33,7 +33,8 @@ impl Kind for ExposureListeners {
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        Ok(self.judge_listeners(facts.exposure().listeners(self.udp)?))
+        let listeners = facts.exposure().listeners(self.udp, &self.loopback_only)?;
+        Ok(self.judge_listeners(&listeners))
     }
 }
 

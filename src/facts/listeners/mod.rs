@@ -116,12 +116,10 @@ pub fn gather(root: &HostRoot, udp: bool) -> Result<Listeners, ListenersError> {
             root.path("/").display().to_string(),
         ));
     }
-    let inodes: HashSet<u64> = found.iter().map(|s| s.inode).filter(|i| *i != 0).collect();
-    let owners = owners::find(root, &inodes);
     let sockets = found
         .into_iter()
         .map(|s| Listener {
-            process: owners.by_inode.get(&s.inode).cloned(),
+            process: None,
             protocol: s.protocol,
             addr: s.addr,
             port: s.port,
@@ -132,9 +130,37 @@ pub fn gather(root: &HostRoot, udp: bool) -> Result<Listeners, ListenersError> {
         sockets,
         tables: read,
         unreadable_lines,
+        owners_denied: 0,
+        owners_truncated: false,
+    })
+}
+
+/// The listeners on `ports`, each named with its process. Naming means walking every
+/// process's descriptors, so it is done only for the sockets a check asks about: on a host
+/// where nothing listens on those ports, nothing is walked.
+pub fn on_ports(all: &Listeners, root: &HostRoot, ports: &[u16]) -> Listeners {
+    let mut sockets: Vec<Listener> = all
+        .sockets
+        .iter()
+        .filter(|s| ports.contains(&s.port))
+        .cloned()
+        .collect();
+    let inodes: HashSet<u64> = sockets
+        .iter()
+        .map(|s| s.inode)
+        .filter(|i| *i != 0)
+        .collect();
+    let owners = owners::find(root, &inodes);
+    for socket in &mut sockets {
+        socket.process = owners.by_inode.get(&socket.inode).cloned();
+    }
+    Listeners {
+        sockets,
+        tables: all.tables.clone(),
+        unreadable_lines: all.unreadable_lines,
         owners_denied: owners.denied,
         owners_truncated: owners.truncated,
-    })
+    }
 }
 
 #[cfg(test)]
