@@ -7,6 +7,7 @@ pub mod dns;
 pub mod env;
 pub mod exposure;
 pub mod files;
+pub mod http;
 pub mod kind;
 pub mod tls;
 
@@ -56,6 +57,15 @@ crate::kinds! {
     CertKeyType => cert::CertKeyType,
     CertLifetime => cert::CertLifetime,
     CertOcspStapling => cert::CertOcspStapling,
+
+    HttpRedirect => http::redirect::HttpRedirect,
+    HttpHsts => http::hsts_check::HttpHsts,
+    HttpHeaders => http::headers::HttpHeaders,
+    HttpCookie => http::cookies::HttpCookie,
+    HttpHealth => http::health::HttpHealth,
+    HttpAccess => http::access::HttpAccess,
+    HttpIpAllowlist => http::allowlist::HttpIpAllowlist,
+    HttpBodyLimit => http::body_limit::HttpBodyLimit,
 
     ExposurePorts => exposure::ports::ExposurePorts,
     ExposureListeners => exposure::listeners::ExposureListeners,

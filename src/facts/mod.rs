@@ -15,6 +15,7 @@ pub mod error;
 pub mod exposure;
 pub mod files;
 pub mod host_root;
+pub mod http;
 pub mod listeners;
 pub mod ports;
 pub mod read;
@@ -83,6 +84,8 @@ pub enum Need {
     TlsWeakCiphers,
     TlsSuites,
     TlsRenegotiation,
+    /// One HTTP request to the live URL (each distinct one is made once).
+    Http(http::HttpNeed),
     /// These TCP ports of the audited address; every check's lists are scanned in one go.
     Ports(Vec<u16>),
     DnsAddresses,
@@ -103,6 +106,7 @@ pub struct Facts {
     files: files::FileFacts,
     net: NetRuntime,
     tls: tls::TlsFacts,
+    http: http::HttpFacts,
     exposure: exposure::ExposureFacts,
     dns: dns::DnsFacts,
 }
@@ -116,6 +120,7 @@ impl Facts {
             env_files: OnceLock::new(),
             compose: OnceLock::new(),
             tls: tls::TlsFacts::default(),
+            http: http::HttpFacts::default(),
             exposure: exposure::ExposureFacts::default(),
             dns: dns::DnsFacts::default(),
         }
@@ -164,6 +169,13 @@ impl Facts {
         let all = async {
             let tls = &self.tls;
             let want = |n: Need| needs.contains(&n);
+            let http_needs: Vec<&http::HttpNeed> = needs
+                .iter()
+                .filter_map(|n| match n {
+                    Need::Http(h) => Some(h),
+                    _ => None,
+                })
+                .collect();
             let ports = ports::PortList::from_ports(needs.iter().flat_map(|n| match n {
                 Need::Ports(p) => p.clone(),
                 _ => Vec::new(),
@@ -185,6 +197,7 @@ impl Facts {
                         tls.weak_ciphers(&self.target, &self.net).await;
                     }
                 },
+                self.http.gather(&self.target, &self.net, &http_needs),
                 async {
                     if want(Need::TlsSuites) {
                         tls.suites(&self.target, &self.net).await;
@@ -325,6 +338,16 @@ impl Facts {
         } else {
             self.target.root.join(path)
         })
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------
+
+    pub fn http(&self) -> http::HttpView<'_> {
+        http::HttpView {
+            facts: &self.http,
+            target: &self.target,
+            net: &self.net,
+        }
     }
 
     // ---- TLS -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 pub mod connect;
 pub mod hello;
+pub mod http;
 pub mod legacy_probe;
 pub mod renegotiation;
 pub mod rustls_probe;
