@@ -153,6 +153,8 @@ impl Facts {
                 !ports.is_empty() && (target.host.is_some() || target.url.is_some())
             }
             Need::DnsAddresses | Need::DnsCaa => dns::host_name(target).is_ok(),
+            // Plain-HTTP requests (the redirect check) work with an http:// URL too.
+            Need::Http(_) => target.url.is_some(),
         }
     }
 
