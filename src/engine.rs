@@ -171,7 +171,10 @@ fn to_finding(check: &CheckDef, o: Observation, default_location: &Location) -> 
         message: o.message,
         expected: o.expected,
         actual: o.actual,
-        remediation: check.remediation.trim().to_string(),
+        remediation: o
+            .remediation
+            .map(String::from)
+            .unwrap_or_else(|| check.remediation.trim().to_string()),
     }
 }
 
@@ -353,6 +356,10 @@ mod tests {
             assert_eq!(f.status, Status::Skip, "{f:?}");
         }
         assert!(found[0].message.contains("--url https://"));
+        assert!(
+            !no_url.network_started(),
+            "a local-only audit must not start the network runtime"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod dns;
 pub mod env;
 pub mod exposure;
 pub mod files;
+pub mod http;
 pub mod kind;
 pub mod tls;
 
@@ -29,10 +30,19 @@ crate::kinds! {
     ComposePublicPorts => compose::checks::PublicPorts,
     ComposeDockerSocket => compose::checks::DockerSocket,
     ComposeNonRoot => compose::checks::NonRoot,
+    ComposePrivileges => compose::privileges::Privileges,
 
     TlsLegacyVersions => tls::legacy::LegacyVersions,
     TlsVersion => tls::version::TlsVersionCheck,
     TlsWeakCiphers => tls::ciphers::WeakCiphers,
+    TlsSuites => tls::suites::SuiteList,
+    TlsForwardSecrecy => tls::suites::ForwardSecrecy,
+    TlsCbcSuites => tls::suites::CbcSuites,
+    TlsServerPreference => tls::suites::ServerPreference,
+    TlsDheParams => tls::suites::DheParams,
+    TlsEcdheGroups => tls::suites::EcdheGroups,
+    TlsRenegotiation => tls::renegotiation::Renegotiation,
+    TlsClientSimulation => tls::clients::ClientSimulation,
 
     CertTrust => cert::CertTrust,
     CertHostname => cert::CertHostname,
@@ -42,6 +52,20 @@ crate::kinds! {
     CertSignature => cert::CertSignature,
     CertSelfSigned => cert::CertSelfSigned,
     CertChain => cert::CertChain,
+    CertChainOrder => cert::CertChainOrder,
+    CertKeyUsage => cert::CertKeyUsage,
+    CertKeyType => cert::CertKeyType,
+    CertLifetime => cert::CertLifetime,
+    CertOcspStapling => cert::CertOcspStapling,
+
+    HttpRedirect => http::redirect::HttpRedirect,
+    HttpHsts => http::hsts_check::HttpHsts,
+    HttpHeaders => http::headers::HttpHeaders,
+    HttpCookie => http::cookies::HttpCookie,
+    HttpHealth => http::health::HttpHealth,
+    HttpAccess => http::access::HttpAccess,
+    HttpIpAllowlist => http::allowlist::HttpIpAllowlist,
+    HttpBodyLimit => http::body_limit::HttpBodyLimit,
 
     ExposurePorts => exposure::ports::ExposurePorts,
     ExposureListeners => exposure::listeners::ExposureListeners,

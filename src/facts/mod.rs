@@ -15,6 +15,7 @@ pub mod error;
 pub mod exposure;
 pub mod files;
 pub mod host_root;
+pub mod http;
 pub mod listeners;
 pub mod ports;
 pub mod read;
@@ -81,6 +82,10 @@ pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    TlsSuites,
+    TlsRenegotiation,
+    /// One HTTP request to the live URL (each distinct one is made once).
+    Http(http::HttpNeed),
     /// These TCP ports of the audited address; every check's lists are scanned in one go.
     Ports(Vec<u16>),
     DnsAddresses,
@@ -101,6 +106,7 @@ pub struct Facts {
     files: files::FileFacts,
     net: NetRuntime,
     tls: tls::TlsFacts,
+    http: http::HttpFacts,
     exposure: exposure::ExposureFacts,
     dns: dns::DnsFacts,
 }
@@ -114,6 +120,7 @@ impl Facts {
             env_files: OnceLock::new(),
             compose: OnceLock::new(),
             tls: tls::TlsFacts::default(),
+            http: http::HttpFacts::default(),
             exposure: exposure::ExposureFacts::default(),
             dns: dns::DnsFacts::default(),
         }
@@ -123,14 +130,54 @@ impl Facts {
         &self.target
     }
 
+    /// Whether any network fact has run (the runtime starts on the first one).
+    pub fn network_started(&self) -> bool {
+        self.net.started()
+    }
+
+    /// Whether the target gives what this fact is gathered from (an `https://` URL, an address
+    /// to scan, a name to resolve). Facts that cannot be gathered are not started, so an audit
+    /// without network input never starts the runtime; their accessors say why.
+    fn can_gather(&self, need: &Need) -> bool {
+        let target = &self.target;
+        match need {
+            Need::TlsHandshake
+            | Need::TlsLegacyVersions
+            | Need::TlsWeakCiphers
+            | Need::TlsSuites
+            | Need::TlsRenegotiation => target
+                .url
+                .as_ref()
+                .is_some_and(|u| u.scheme == crate::target::Scheme::Https),
+            Need::Ports(ports) => {
+                !ports.is_empty() && (target.host.is_some() || target.url.is_some())
+            }
+            Need::DnsAddresses | Need::DnsCaa => dns::host_name(target).is_ok(),
+            // Plain-HTTP requests (the redirect check) work with an http:// URL too.
+            Need::Http(_) => target.url.is_some(),
+        }
+    }
+
     /// Gathers these network facts concurrently, each at most once.
     pub fn prefetch(&self, needs: &[Need]) {
+        let needs: Vec<Need> = needs
+            .iter()
+            .filter(|n| self.can_gather(n))
+            .cloned()
+            .collect();
         if needs.is_empty() {
             return;
         }
         let all = async {
             let tls = &self.tls;
             let want = |n: Need| needs.contains(&n);
+            let http_needs: Vec<&http::HttpNeed> = needs
+                .iter()
+                .filter_map(|n| match n {
+                    Need::Http(h) => Some(h),
+                    _ => None,
+                })
+                .collect();
             let ports = ports::PortList::from_ports(needs.iter().flat_map(|n| match n {
                 Need::Ports(p) => p.clone(),
                 _ => Vec::new(),
@@ -150,6 +197,17 @@ impl Facts {
                 async {
                     if want(Need::TlsWeakCiphers) {
                         tls.weak_ciphers(&self.target, &self.net).await;
+                    }
+                },
+                self.http.gather(&self.target, &self.net, &http_needs),
+                async {
+                    if want(Need::TlsSuites) {
+                        tls.suites(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsRenegotiation) {
+                        tls.renegotiation(&self.target, &self.net).await;
                     }
                 },
                 async {
@@ -232,11 +290,15 @@ impl Facts {
 
     // ---- compose -----------------------------------------------------------------------
 
+    /// The compose project as `docker compose up` in the project directory runs it; its
+    /// `${VAR}` come from the project's `.env`, not from the application's env file.
     pub fn compose(&self) -> &compose::model::ComposeState {
         self.compose.get_or_init(|| {
-            compose::model::load(&self.target.compose_files, &|name| {
-                self.interpolation_var(name)
-            })
+            compose::discover::resolve(
+                &self.target.compose_files,
+                self.target.compose_explicit,
+                &self.target.root,
+            )
         })
     }
 
@@ -278,6 +340,16 @@ impl Facts {
         } else {
             self.target.root.join(path)
         })
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------
+
+    pub fn http(&self) -> http::HttpView<'_> {
+        http::HttpView {
+            facts: &self.http,
+            target: &self.target,
+            net: &self.net,
+        }
     }
 
     // ---- TLS -----------------------------------------------------------------------------

@@ -4,11 +4,12 @@
 //! handshake is never completed. All probes of a scan run at once, each bounded by the target's
 //! timeout, so a scan takes about as long as its slowest probe.
 
-mod exchange;
+pub mod exchange;
 pub mod suites;
 
 use crate::net::connect::{Endpoint, NetError};
 use crate::net::hello::{self, sni_name, version_name, ClientHello, ServerAnswer};
+pub use crate::net::version::TlsVersion;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,41 +18,6 @@ use suites::{suite_name, WeakClass};
 /// How many times one weak class is re-offered without the suites already accepted, to list
 /// every accepted suite rather than only the server's favourite.
 pub const MAX_ROUNDS_PER_CLASS: usize = 8;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProtocolVersion {
-    Ssl3,
-    Tls10,
-    Tls11,
-    Tls12,
-}
-
-impl ProtocolVersion {
-    /// The versions `tls.legacy-versions` probes.
-    pub const LEGACY: [ProtocolVersion; 3] = [
-        ProtocolVersion::Ssl3,
-        ProtocolVersion::Tls10,
-        ProtocolVersion::Tls11,
-    ];
-
-    pub fn wire(self) -> u16 {
-        match self {
-            ProtocolVersion::Ssl3 => hello::SSL3,
-            ProtocolVersion::Tls10 => hello::TLS10,
-            ProtocolVersion::Tls11 => hello::TLS11,
-            ProtocolVersion::Tls12 => hello::TLS12,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ProtocolVersion::Ssl3 => "SSL 3.0",
-            ProtocolVersion::Tls10 => "TLS 1.0",
-            ProtocolVersion::Tls11 => "TLS 1.1",
-            ProtocolVersion::Tls12 => "TLS 1.2",
-        }
-    }
-}
 
 /// Why a probe could not tell whether the server accepts what was offered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,15 +61,34 @@ pub enum ProbeOutcome {
     /// acceptable version (exactly the offered one for version probes).
     Accepted(Negotiated),
     /// The server refused: an alert, a closed connection, or another version.
-    NotAccepted { reason: String },
+    NotAccepted {
+        reason: String,
+        /// The refusal was a TLS answer (an alert, or a hello at another version), not a
+        /// closed or reset connection: evidence that the server speaks TLS at all.
+        tls_answer: bool,
+    },
     /// No conclusion: the server could not be reached, stalled, or did not speak TLS.
     Failed(ProbeFailure),
+}
+
+impl ProbeOutcome {
+    /// Whether the server answered this probe in TLS (a hello or an alert).
+    pub fn is_tls_answer(&self) -> bool {
+        matches!(
+            self,
+            ProbeOutcome::Accepted(_)
+                | ProbeOutcome::NotAccepted {
+                    tls_answer: true,
+                    ..
+                }
+        )
+    }
 }
 
 /// SSL 3.0, TLS 1.0 and TLS 1.1, each probed on its own connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyScan {
-    pub results: Vec<(ProtocolVersion, ProbeOutcome)>,
+    pub results: Vec<(TlsVersion, ProbeOutcome)>,
 }
 
 impl LegacyScan {
@@ -111,6 +96,11 @@ impl LegacyScan {
     /// not TLS): one error says it better than three.
     pub fn common_failure(&self) -> Option<&ProbeFailure> {
         common_failure(self.results.iter().map(|(_, o)| o))
+    }
+
+    /// Whether any probe got a TLS answer.
+    pub fn spoke_tls(&self) -> bool {
+        self.results.iter().any(|(_, o)| o.is_tls_answer())
     }
 }
 
@@ -122,7 +112,7 @@ pub struct ClassResult {
     pub accepted: Vec<Negotiated>,
     /// For each offered version, the refusal or failure that ended its rounds (absent when the
     /// server accepted every suite of the class, or the rounds ran out).
-    pub endings: Vec<(ProtocolVersion, ProbeOutcome)>,
+    pub endings: Vec<(TlsVersion, ProbeOutcome)>,
     /// Rounds ran out while the server was still accepting: there may be more suites.
     pub truncated: bool,
 }
@@ -159,6 +149,13 @@ pub struct WeakCipherScan {
 }
 
 impl WeakCipherScan {
+    /// Whether any probe got a TLS answer.
+    pub fn spoke_tls(&self) -> bool {
+        self.classes
+            .iter()
+            .any(|c| !c.accepted.is_empty() || c.endings.iter().any(|(_, o)| o.is_tls_answer()))
+    }
+
     /// As [`LegacyScan::common_failure`]: set only when nothing was accepted and every probe
     /// failed the same way.
     pub fn common_failure(&self) -> Option<&ProbeFailure> {
@@ -188,7 +185,7 @@ fn common_failure<'a>(
 pub fn scan_legacy(endpoint: &Endpoint, timeout: Duration) -> LegacyScan {
     let offer = suites::legacy_offer();
     let results = std::thread::scope(|scope| {
-        let probes: Vec<_> = ProtocolVersion::LEGACY
+        let probes: Vec<_> = TlsVersion::LEGACY
             .into_iter()
             .map(|version| {
                 let offer = &offer;
@@ -206,7 +203,7 @@ pub fn scan_legacy(endpoint: &Endpoint, timeout: Duration) -> LegacyScan {
 
 fn probe_version(
     endpoint: &Endpoint,
-    version: ProtocolVersion,
+    version: TlsVersion,
     offer: &[u16],
     timeout: Duration,
 ) -> ProbeOutcome {
@@ -214,6 +211,7 @@ fn probe_version(
         version: version.wire(),
         cipher_suites: offer,
         server_name: server_name(endpoint, version),
+        extras: Default::default(),
     };
     match exchange::exchange(endpoint, &hello, timeout) {
         Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::ExactVersion),
@@ -223,7 +221,7 @@ fn probe_version(
 
 /// Versions each weak class is offered at: TLS 1.2 for what modern servers would pick, and
 /// TLS 1.0 for servers that stop there and for EXPORT suites, which TLS 1.1+ forbids.
-const WEAK_CLASS_VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls10];
+const WEAK_CLASS_VERSIONS: [TlsVersion; 2] = [TlsVersion::Tls12, TlsVersion::Tls10];
 
 pub fn scan_weak_ciphers(endpoint: &Endpoint, timeout: Duration) -> WeakCipherScan {
     let classes = std::thread::scope(|scope| {
@@ -272,7 +270,7 @@ struct ClassLine {
 fn enumerate_class(
     endpoint: &Endpoint,
     class: WeakClass,
-    version: ProtocolVersion,
+    version: TlsVersion,
     timeout: Duration,
 ) -> ClassLine {
     let mut remaining = class.suites();
@@ -285,6 +283,7 @@ fn enumerate_class(
             version: version.wire(),
             cipher_suites: &remaining,
             server_name: server_name(endpoint, version),
+            extras: Default::default(),
         };
         let outcome = match exchange::exchange(endpoint, &hello, timeout) {
             Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::UpToOffered),
@@ -311,9 +310,9 @@ fn enumerate_class(
     }
 }
 
-fn server_name(endpoint: &Endpoint, version: ProtocolVersion) -> Option<&str> {
+fn server_name(endpoint: &Endpoint, version: TlsVersion) -> Option<&str> {
     match version {
-        ProtocolVersion::Ssl3 => None,
+        TlsVersion::Ssl3 => None,
         _ => sni_name(&endpoint.host),
     }
 }
@@ -348,6 +347,7 @@ fn judge(
             if !version_ok {
                 return ProbeOutcome::NotAccepted {
                     reason: format!("answered with {}", version_name(h.version)),
+                    tls_answer: true,
                 };
             }
             if !hello.cipher_suites.contains(&h.cipher_suite) {
@@ -367,12 +367,15 @@ fn judge(
         }
         ServerAnswer::Alert(alert) => ProbeOutcome::NotAccepted {
             reason: alert.to_string(),
+            tls_answer: true,
         },
         ServerAnswer::Closed { reset: false } => ProbeOutcome::NotAccepted {
             reason: "connection closed without an answer".into(),
+            tls_answer: false,
         },
         ServerAnswer::Closed { reset: true } => ProbeOutcome::NotAccepted {
             reason: "connection reset without an answer".into(),
+            tls_answer: false,
         },
         ServerAnswer::Invalid(description) => {
             ProbeOutcome::Failed(ProbeFailure::Invalid { addr, description })

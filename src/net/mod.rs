@@ -2,5 +2,9 @@
 
 pub mod connect;
 pub mod hello;
+pub mod http;
 pub mod legacy_probe;
+pub mod renegotiation;
 pub mod rustls_probe;
+pub mod suite_scan;
+pub mod version;

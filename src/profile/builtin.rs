@@ -27,8 +27,15 @@ pub const PROFILES: &[Embedded] = embed!(
     "koda",
 );
 
-pub const CHECK_SETS: &[Embedded] =
-    embed!("checks", "tls", "certificate", "secrets", "exposure", "dns");
+pub const CHECK_SETS: &[Embedded] = embed!(
+    "checks",
+    "tls",
+    "certificate",
+    "http",
+    "secrets",
+    "exposure",
+    "dns"
+);
 
 pub fn profile(name: &str) -> Option<&'static Embedded> {
     PROFILES.iter().find(|p| p.name == name)

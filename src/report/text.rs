@@ -3,7 +3,7 @@
 
 use super::{Entry, FailOn, Report, ReportFinding};
 use crate::baseline::Change;
-use crate::finding::{Category, Status};
+use crate::finding::{Category, Severity, Status};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 
@@ -268,7 +268,14 @@ fn write_finding(out: &mut String, f: &ReportFinding, style: Style) {
         detail(out, style, "waiver", &escape(&note));
     }
     match f.status {
-        Status::Pass => {}
+        // The message names what passed ("TLS 1.0 is not accepted"), so lines of one check
+        // can be told apart; information lines also show what was found.
+        Status::Pass => {
+            let _ = writeln!(out, "          {}", style.dim(&f.message));
+            if f.severity == Severity::Info && !f.actual.is_empty() {
+                let _ = writeln!(out, "          {}", style.dim(&f.actual));
+            }
+        }
         Status::Skip => {
             let _ = writeln!(
                 out,

@@ -18,7 +18,7 @@ impl Kind for WeakCiphers {
     const CATEGORY: Category = Category::Tls;
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::TlsWeakCiphers]
+        vec![Need::TlsWeakCiphers, Need::TlsSuites, Need::TlsHandshake]
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
@@ -28,12 +28,32 @@ impl Kind for WeakCiphers {
         if let Some(failure) = scan.common_failure() {
             return Ok(vec![cannot_probe(subject, &failure.to_string())]);
         }
+        if !scan.spoke_tls() && !tls.speaks_tls() {
+            return Ok(vec![never_spoke_tls(
+                subject,
+                "weak cipher suites are refused",
+            )]);
+        }
         Ok(scan
             .classes
             .iter()
             .map(|class| observe(&subject, class))
             .collect())
     }
+}
+
+/// What a refusal is worth when the server never answered in TLS: nothing.
+fn never_spoke_tls(subject: String, what: &str) -> Observation {
+    Observation::error(
+        subject,
+        format!(
+            "cannot tell whether {what}: the server never answered in TLS (every probe was \
+             closed, reset or left unanswered), so a refusal cannot be told from a server \
+             that does not speak TLS on this port"
+        ),
+    )
+    .expected("a TLS server answering the probes")
+    .actual("no TLS answer to any probe")
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {
@@ -69,8 +89,8 @@ fn observe(subject: &str, result: &ClassResult) -> Observation {
         .endings
         .iter()
         .filter_map(|(version, outcome)| match outcome {
-            ProbeOutcome::NotAccepted { reason } => {
-                Some(format!("{} hello: {reason}", version.name()))
+            ProbeOutcome::NotAccepted { reason, .. } => {
+                Some(format!("{} hello: {reason}", version.label()))
             }
             _ => None,
         })

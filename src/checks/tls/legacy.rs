@@ -6,7 +6,7 @@
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::legacy_probe::{ProbeOutcome, ProtocolVersion};
+use crate::net::legacy_probe::{ProbeOutcome, TlsVersion};
 
 crate::no_params_kind!(
     /// `tls.legacy-versions` takes no parameters.
@@ -18,7 +18,7 @@ impl Kind for LegacyVersions {
     const CATEGORY: Category = Category::Tls;
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::TlsLegacyVersions]
+        vec![Need::TlsLegacyVersions, Need::TlsSuites, Need::TlsHandshake]
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
@@ -28,12 +28,32 @@ impl Kind for LegacyVersions {
         if let Some(failure) = scan.common_failure() {
             return Ok(vec![cannot_probe(subject, &failure.to_string())]);
         }
+        if !scan.spoke_tls() && !tls.speaks_tls() {
+            return Ok(vec![never_spoke_tls(
+                subject,
+                "SSL 3.0, TLS 1.0 and TLS 1.1 are refused",
+            )]);
+        }
         Ok(scan
             .results
             .iter()
             .map(|(version, outcome)| observe(&subject, *version, outcome))
             .collect())
     }
+}
+
+/// What a refusal is worth when the server never answered in TLS: nothing.
+fn never_spoke_tls(subject: String, what: &str) -> Observation {
+    Observation::error(
+        subject,
+        format!(
+            "cannot tell whether {what}: the server never answered in TLS (every probe was \
+             closed, reset or left unanswered), so a refusal cannot be told from a server \
+             that does not speak TLS on this port"
+        ),
+    )
+    .expected("a TLS server answering the probes")
+    .actual("no TLS answer to any probe")
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {
@@ -45,14 +65,14 @@ fn cannot_probe(subject: String, why: &str) -> Observation {
     .actual(why)
 }
 
-fn observe(subject: &str, version: ProtocolVersion, outcome: &ProbeOutcome) -> Observation {
-    let name = version.name();
+fn observe(subject: &str, version: TlsVersion, outcome: &ProbeOutcome) -> Observation {
+    let name = version.label();
     let subject = format!("{subject} {name}");
     match outcome {
         ProbeOutcome::Accepted(n) => Observation::fail(subject, format!("{name} is accepted"))
             .expected("not accepted")
             .actual(format!("accepted with {}", n.suite_name())),
-        ProbeOutcome::NotAccepted { reason } => {
+        ProbeOutcome::NotAccepted { reason, .. } => {
             Observation::pass(subject, format!("{name} is not accepted"))
                 .expected("not accepted")
                 .actual(reason.clone())

@@ -12,6 +12,7 @@ fn hello(version: u16, suites: &[u16]) -> ClientHello<'_> {
         version,
         cipher_suites: suites,
         server_name: None,
+        extras: Default::default(),
     }
 }
 
@@ -19,6 +20,7 @@ fn server_hello(version: u16, cipher_suite: u16) -> ServerAnswer {
     ServerAnswer::Hello(ServerHello {
         version,
         cipher_suite,
+        ..Default::default()
     })
 }
 
@@ -45,7 +47,8 @@ fn version_probe_accepts_only_the_exact_version_offered() {
             Acceptance::ExactVersion
         ),
         ProbeOutcome::NotAccepted {
-            reason: "answered with TLS 1.2".into()
+            reason: "answered with TLS 1.2".into(),
+            tls_answer: true,
         }
     );
     let h11 = hello(hello::TLS11, &[0x002F]);
@@ -57,7 +60,8 @@ fn version_probe_accepts_only_the_exact_version_offered() {
             Acceptance::ExactVersion
         ),
         ProbeOutcome::NotAccepted {
-            reason: "answered with TLS 1.0".into()
+            reason: "answered with TLS 1.0".into(),
+            tls_answer: true,
         }
     );
 }
@@ -116,7 +120,8 @@ fn alerts_and_closed_connections_are_refusals_and_garbage_is_a_failure() {
     assert_eq!(
         judge(&h, alert, addr(), Acceptance::ExactVersion),
         ProbeOutcome::NotAccepted {
-            reason: "alert protocol_version".into()
+            reason: "alert protocol_version".into(),
+            tls_answer: true,
         }
     );
     assert!(matches!(
@@ -126,7 +131,7 @@ fn alerts_and_closed_connections_are_refusals_and_garbage_is_a_failure() {
             addr(),
             Acceptance::ExactVersion
         ),
-        ProbeOutcome::NotAccepted { ref reason } if reason.contains("reset")
+        ProbeOutcome::NotAccepted { ref reason, .. } if reason.contains("reset")
     ));
     let ProbeOutcome::Failed(f) = judge(
         &h,
@@ -143,7 +148,7 @@ fn alerts_and_closed_connections_are_refusals_and_garbage_is_a_failure() {
 fn identical_failures_collapse_but_mixed_outcomes_do_not() {
     let refused = ProbeOutcome::Failed(ProbeFailure::Net(NetError::Refused { addr: addr() }));
     let scan = LegacyScan {
-        results: ProtocolVersion::LEGACY
+        results: TlsVersion::LEGACY
             .into_iter()
             .map(|v| (v, refused.clone()))
             .collect(),
@@ -155,6 +160,7 @@ fn identical_failures_collapse_but_mixed_outcomes_do_not() {
     let mut mixed = scan.clone();
     mixed.results[1].1 = ProbeOutcome::NotAccepted {
         reason: "alert protocol_version".into(),
+        tls_answer: true,
     };
     assert_eq!(mixed.common_failure(), None);
 }
@@ -291,22 +297,24 @@ fn legacy_scan_finds_the_one_legacy_version_a_server_speaks() {
             .unwrap()
     };
     assert_eq!(
-        outcome(ProtocolVersion::Ssl3),
+        outcome(TlsVersion::Ssl3),
         ProbeOutcome::NotAccepted {
-            reason: "alert handshake_failure".into()
+            reason: "alert handshake_failure".into(),
+            tls_answer: true,
         }
     );
     assert_eq!(
-        outcome(ProtocolVersion::Tls10),
+        outcome(TlsVersion::Tls10),
         ProbeOutcome::Accepted(Negotiated {
             version: hello::TLS10,
             suite: suites::legacy_offer()[0]
         })
     );
     assert_eq!(
-        outcome(ProtocolVersion::Tls11),
+        outcome(TlsVersion::Tls11),
         ProbeOutcome::NotAccepted {
-            reason: "answered with TLS 1.0".into()
+            reason: "answered with TLS 1.0".into(),
+            tls_answer: true,
         }
     );
     assert_eq!(scan.common_failure(), None);
@@ -344,7 +352,7 @@ fn weak_cipher_scan_lists_every_accepted_suite_of_each_class() {
         assert!(r.accepted.is_empty(), "{c:?}");
         assert_eq!(r.endings.len(), 2, "{c:?} ended at both versions");
         assert!(r.endings.iter().all(|(_, o)| matches!(o,
-            ProbeOutcome::NotAccepted { reason } if reason == "alert handshake_failure")));
+            ProbeOutcome::NotAccepted { reason, .. } if reason == "alert handshake_failure")));
     }
     assert_eq!(scan.common_failure(), None);
 }
@@ -389,7 +397,8 @@ fn a_warning_alert_then_close_is_reported_as_that_alert() {
     let scan = scan_legacy(&endpoint, TIMEOUT);
     assert!(scan.results.iter().all(|(_, o)| *o
         == ProbeOutcome::NotAccepted {
-            reason: "warning alert unrecognized_name".into()
+            reason: "warning alert unrecognized_name".into(),
+            tls_answer: true,
         }));
 }
 

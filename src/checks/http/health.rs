@@ -1,0 +1,288 @@
+//! http.health: a health endpoint answers the expected status and JSON, and leaks none of the
+//! audited env files' secrets. A leak names the variable, never the value.
+
+use super::{judge_need, no_answer, shown};
+use crate::checks::{Judgement, Kind};
+use crate::facts::env::EnvState;
+use crate::facts::http::HttpNeed;
+use crate::facts::http::{HttpError, HttpResponse};
+use crate::facts::{Facts, Need};
+use crate::finding::{Category, Observation, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpHealth {
+    pub path: String,
+    #[serde(default = "ok_200")]
+    pub status: u16,
+    /// Dotted JSON paths and the values they must equal: `json = { status = "ok" }`.
+    #[serde(default)]
+    pub json: BTreeMap<String, serde_json::Value>,
+    /// Variables whose values must never appear, on top of those whose names say secret.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_vars: Vec<String>,
+}
+
+fn ok_200() -> u16 {
+    200
+}
+
+/// Name parts that mark an env variable as a secret to look for in the answer.
+const SECRET_NAME_PARTS: [&str; 7] = [
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "TOKEN",
+    "KEY",
+    "CREDENTIAL",
+    "PRIVATE",
+];
+
+impl Kind for HttpHealth {
+    const TAG: &'static str = "http.health";
+    const CATEGORY: Category = Category::Http;
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Http(HttpNeed::get(&self.path))]
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        let rules = HealthRules {
+            status: self.status,
+            fields: self
+                .json
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        let secrets = env_secrets(facts, &self.secret_vars);
+        judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
+            judge(outcome, &rules, &secrets)
+        })
+    }
+}
+
+/// (name, value) of every secret-looking variable in every audited env file.
+fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for file in facts.env_files() {
+        let EnvState::Parsed(parsed) = &file.state else {
+            continue;
+        };
+        for (name, var) in &parsed.vars {
+            let upper = name.to_ascii_uppercase();
+            let secret =
+                extra.contains(name) || SECRET_NAME_PARTS.iter().any(|p| upper.contains(p));
+            if secret && !out.iter().any(|(n, v)| n == name && *v == var.value) {
+                out.push((name.clone(), var.value.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Secret values shorter than this are not searched for: they would match by chance.
+pub const MIN_SECRET_LEN: usize = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthRules {
+    pub status: u16,
+    /// Dotted path into the JSON body (`status`, `checks.db`) and the value it must equal.
+    pub fields: Vec<(String, serde_json::Value)>,
+}
+
+/// `secrets` are (variable name, value) pairs from the audited env files.
+pub fn judge(
+    outcome: &Result<HttpResponse, HttpError>,
+    rules: &HealthRules,
+    secrets: &[(String, String)],
+) -> Vec<Observation> {
+    let response = match outcome {
+        Ok(r) => r,
+        Err(e) => return vec![no_answer(e.url(), e)],
+    };
+    let subject = response.url.as_str();
+    let mut out = leaks(response, secrets);
+    let expected = std::iter::once(format!("status {}", rules.status))
+        .chain(rules.fields.iter().map(|(p, v)| format!("{p} == {v}")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if response.status != rules.status {
+        out.push(
+            Observation::fail(
+                subject,
+                format!("answers {} instead of {}", response.status, rules.status),
+            )
+            .expected(expected)
+            .actual(format!("status {}", response.status)),
+        );
+        return out;
+    }
+    if rules.fields.is_empty() {
+        out.push(
+            Observation::pass(subject, format!("answers {}", response.status)).expected(expected),
+        );
+        return out;
+    }
+    if response.body_truncated {
+        out.push(
+            Observation::error(subject, "the body is over 1 MiB; not read as JSON")
+                .expected(expected),
+        );
+        return out;
+    }
+    let json: serde_json::Value = match serde_json::from_slice(&response.body) {
+        Ok(j) => j,
+        Err(e) => {
+            out.push(
+                Observation::fail(subject, format!("the body is not JSON ({e})"))
+                    .expected(expected)
+                    .actual(format!(
+                        "{} bytes, content-type {}",
+                        response.body.len(),
+                        response
+                            .header("content-type")
+                            .map(shown)
+                            .unwrap_or_else(|| "absent".into())
+                    )),
+            );
+            return out;
+        }
+    };
+    let mut wrong = Vec::new();
+    let mut seen = Vec::new();
+    for (path, want) in &rules.fields {
+        let got = path.split('.').try_fold(&json, |v, key| v.get(key));
+        let got_text = got
+            .map(|v| shown(&v.to_string()))
+            .unwrap_or_else(|| "absent".into());
+        seen.push(format!("{path} = {got_text}"));
+        if got != Some(want) {
+            wrong.push(format!("{path} is {got_text}, expected {want}"));
+        }
+    }
+    let o = if wrong.is_empty() {
+        Observation::pass(
+            subject,
+            format!("answers {} with {}", response.status, seen.join(", ")),
+        )
+    } else {
+        Observation::fail(subject, wrong.join("; "))
+    };
+    out.push(o.expected(expected).actual(seen.join(", ")));
+    out
+}
+
+fn leaks(response: &HttpResponse, secrets: &[(String, String)]) -> Vec<Observation> {
+    let mut out = Vec::new();
+    for (var, value) in secrets {
+        if value.len() < MIN_SECRET_LEN {
+            continue;
+        }
+        let needle = value.as_bytes();
+        let mut places = Vec::new();
+        if contains(&response.body, needle) {
+            places.push("the body".to_string());
+        }
+        for (name, header_value) in &response.headers {
+            if contains(header_value.as_bytes(), needle) {
+                places.push(format!("header {name}"));
+            }
+        }
+        if !places.is_empty() {
+            out.push(
+                Observation::fail(
+                    format!("{} {var}", response.url),
+                    format!("the value of {var} appears in {}", places.join(" and ")),
+                )
+                .expected("no secret from the env files in the response")
+                .actual(format!("{var} leaked (value not shown)"))
+                .severity(Severity::Critical),
+            );
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::http::testutil::{response, with_body};
+    use crate::finding::Status;
+    use serde_json::json;
+
+    fn rules(fields: &[(&str, serde_json::Value)]) -> HealthRules {
+        HealthRules {
+            status: 200,
+            fields: fields
+                .iter()
+                .map(|(p, v)| (p.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
+    fn run(
+        status: u16,
+        body: &str,
+        r: &HealthRules,
+        secrets: &[(String, String)],
+    ) -> Vec<Observation> {
+        judge(
+            &Ok(with_body(
+                response("https://a.test/health", status, &[]),
+                body,
+            )),
+            r,
+            secrets,
+        )
+    }
+
+    #[test]
+    fn status_and_fields() {
+        let ok = rules(&[("status", json!("ok"))]);
+        assert_eq!(
+            run(200, r#"{"status":"ok","db":true}"#, &ok, &[])[0].status,
+            Status::Pass
+        );
+        assert_eq!(
+            run(200, r#"{"status":"degraded"}"#, &ok, &[])[0].status,
+            Status::Fail
+        );
+        assert_eq!(
+            run(503, r#"{"status":"ok"}"#, &ok, &[])[0].status,
+            Status::Fail
+        );
+        assert_eq!(run(200, "<html>", &ok, &[])[0].status, Status::Fail);
+        let nested = rules(&[("ok", json!(true)), ("checks.db", json!("up"))]);
+        assert_eq!(
+            run(200, r#"{"ok":true,"checks":{"db":"up"}}"#, &nested, &[])[0].status,
+            Status::Pass
+        );
+        assert_eq!(
+            run(200, r#"{"ok":"true"}"#, &rules(&[("ok", json!(true))]), &[])[0].status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn a_leak_is_critical_and_names_the_variable_only() {
+        let secret = "hunter2-very-secret-value".to_string();
+        let secrets = vec![
+            ("JWT_SECRET".to_string(), secret.clone()),
+            ("SHORT".to_string(), "ok".to_string()),
+        ];
+        let body = format!(r#"{{"status":"ok","env":{{"JWT_SECRET":"{secret}"}}}}"#);
+        let all = run(200, &body, &rules(&[("status", json!("ok"))]), &secrets);
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert_eq!(all[0].status, Status::Fail);
+        assert_eq!(all[0].severity, Some(Severity::Critical));
+        assert!(all[0].message.contains("JWT_SECRET"));
+        assert!(!format!("{all:?}").contains(&secret));
+    }
+}
