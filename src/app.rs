@@ -221,6 +221,7 @@ fn env_file_specs(
             role: d.role.clone(),
             path: root.join(&d.path),
             required: d.required,
+            dialect: d.dialect,
         })
         .collect();
     if specs.is_empty() && !overrides.is_empty() {
@@ -228,6 +229,7 @@ fn env_file_specs(
             role: "main".into(),
             path: PathBuf::new(),
             required: true,
+            dialect: Default::default(),
         });
     }
     let roles: Vec<String> = specs.iter().map(|s| s.role.clone()).collect();

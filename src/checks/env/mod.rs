@@ -119,6 +119,7 @@ pub(crate) mod test_support {
                 role: role.into(),
                 path,
                 required: true,
+                dialect: Default::default(),
             });
             self
         }
@@ -129,6 +130,7 @@ pub(crate) mod test_support {
                 role: role.into(),
                 path: self.dir.path().join(name),
                 required,
+                dialect: Default::default(),
             });
             self
         }
