@@ -6,6 +6,7 @@ pub mod file;
 pub mod placeholder;
 pub mod secret;
 pub mod shape;
+pub mod strength;
 pub mod url;
 pub mod value;
 

@@ -308,6 +308,15 @@ pub fn is_key_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']')
 }
 
+/// Whether a variable's name says it holds a secret (PASSWORD, SECRET, TOKEN, KEY, in any
+/// case). Such values are never shown and are masked in every output.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSWORD", "SECRET", "TOKEN", "KEY"]
+        .iter()
+        .any(|w| upper.contains(w))
+}
+
 /// Whether `name` could be defined in an env file.
 pub fn is_valid_key(name: &str) -> bool {
     !name.is_empty() && name.chars().all(is_key_char)
