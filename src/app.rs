@@ -5,6 +5,7 @@ use crate::engine::{self, Selection};
 use crate::facts::{Facts, NetLimits};
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
+use crate::redact::Redactor;
 use crate::report::{self, text::Style, FailOn, Report};
 use crate::target::{ComposeFileSpec, EnvFileSpec, ResolveOverride, Target, TargetUrl};
 use clap::Parser;
@@ -79,6 +80,8 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         deadline: started + deadline(args)?,
     };
     let facts = Facts::new(target, limits);
+    // From here on every byte written goes through the redaction layer, errors included.
+    let redactor = Redactor::for_audit(&profile, &facts);
     let findings = engine::run(&profile, &facts, &selection);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = Report::new(
@@ -94,20 +97,25 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         color: use_color(args.color),
     };
     let file_style = Style { color: false };
-    let render = |format: Format, style: Style| match format {
-        Format::Text => report::text::render(&report, style, fail_on),
-        Format::Json => report::json::render(&report),
+    let render = |format: Format, style: Style| {
+        redactor.redact(&match format {
+            Format::Text => report::text::render(&report, style, fail_on),
+            Format::Json => report::json::render(&report),
+        })
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, render(format, file_style))
-                .map_err(|e| format!("--output {}: {e}", path.display()))?;
-            if format != Format::Text {
-                write_stdout(&render(Format::Text, stdout_style))?;
-            }
-        }
-        None => write_stdout(&render(format, stdout_style))?,
-    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, render(format, file_style))
+            .map_err(|e| format!("--output {}: {e}", path.display()))
+            .and_then(|()| {
+                if format != Format::Text {
+                    write_stdout(&render(Format::Text, stdout_style))
+                } else {
+                    Ok(())
+                }
+            }),
+        None => write_stdout(&render(format, stdout_style)),
+    };
+    written.map_err(|e| redactor.redact(&e))?;
     Ok(if report.gated(fail_on) > 0 {
         EXIT_GATED
     } else {

@@ -1,0 +1,122 @@
+//! The second lock on secrets: every byte rampart writes (the report on stdout, `--output`
+//! files, error lines) goes through a [`Redactor`] that knows every secret value this audit
+//! loaded and masks each occurrence, whatever message it sits in. Checks still describe
+//! secrets by shape only; this catches what a check, a parser error or a future output format
+//! gets wrong.
+//!
+//! Secrets are: the values of variables that `env.secret` checks read (each list entry too),
+//! of variables whose names contain PASSWORD, SECRET, TOKEN or KEY, and the passwords inside
+//! any URL or DSN held by any variable.
+
+pub mod dsn;
+
+use crate::checks::CheckKind;
+use crate::facts::env::{is_secret_name, EnvState};
+use crate::facts::Facts;
+use crate::profile::Profile;
+
+/// Shorter values are left alone: masking `on` or `1` would garble the report, and no real
+/// secret is that short (`env.secret` fails it anyway).
+const MIN_MASKED_CHARS: usize = 6;
+/// What a masked secret is replaced with.
+pub const MASK: &str = "[redacted]";
+
+#[derive(Debug, Default, Clone)]
+pub struct Redactor {
+    /// Every form a secret may take in the output, longest first so that a secret containing
+    /// another is masked whole.
+    forms: Vec<String>,
+}
+
+impl Redactor {
+    /// The secrets of this audit's env files, as its profile's checks and names define them.
+    pub fn for_audit(profile: &Profile, facts: &Facts) -> Redactor {
+        let checked: Vec<(Option<&str>, &str)> = profile
+            .check
+            .iter()
+            .filter_map(|c| match &c.kind {
+                CheckKind::EnvSecret(s) => Some((s.file.as_deref(), s.var.as_str())),
+                _ => None,
+            })
+            .collect();
+        let primary = facts.env_files().first().map(|f| f.spec.role.as_str());
+        let mut secrets = Vec::new();
+        for file in facts.env_files() {
+            let EnvState::Parsed(parsed) = &file.state else {
+                continue;
+            };
+            for (name, var) in &parsed.vars {
+                let is_checked = checked.iter().any(|(role, v)| {
+                    *v == name.as_str() && role.or(primary) == Some(file.spec.role.as_str())
+                });
+                if is_checked || is_secret_name(name) {
+                    secrets.push(var.value.clone());
+                    secrets.extend(var.value.split(',').map(|e| e.trim().to_string()));
+                }
+                secrets.extend(dsn::passwords(&var.value));
+            }
+        }
+        Redactor::new(secrets)
+    }
+
+    pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
+        let mut forms: Vec<String> = Vec::new();
+        for secret in secrets {
+            if secret.trim().chars().count() < MIN_MASKED_CHARS {
+                continue;
+            }
+            forms.extend(output_forms(&secret));
+        }
+        forms.retain(|f| f.chars().count() >= MIN_MASKED_CHARS);
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
+        Redactor { forms }
+    }
+
+    /// `text` with every known secret masked.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = out.replace(form.as_str(), MASK);
+            }
+        }
+        out
+    }
+}
+
+/// The secret as each output writes it: raw, trimmed, JSON-escaped, and escaped the way the
+/// text report shows control characters; each line of a multi-line secret on its own.
+fn output_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_string(), secret.trim().to_string()];
+    if let Ok(json) = serde_json::to_string(secret) {
+        forms.push(json.trim_matches('"').to_string());
+    }
+    forms.push(crate::report::text::escape(secret));
+    forms.extend(secret.lines().map(|l| l.trim().to_string()));
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_every_form_longest_first() {
+        let r = Redactor::new(vec![
+            "abc\"def\\ghi".to_string(),
+            "hunter2hunter2".to_string(),
+            "hunter2".to_string(),
+            "short".to_string(),
+            "line-one-x\nline-two-y".to_string(),
+        ]);
+        let text =
+            r#"a abc"def\ghi b abc\"def\\ghi c hunter2hunter2 d hunter2 e short f line-two-y"#;
+        let shown = r.redact(text);
+        for leak in ["def", "hunter2", "line-two"] {
+            assert!(!shown.contains(leak), "{shown}");
+        }
+        assert!(shown.contains("short"), "{shown}");
+        assert_eq!(shown.matches(MASK).count(), 5, "{shown}");
+    }
+}
