@@ -540,7 +540,7 @@ TRUSTED_OK=172.16.0.0/12,fd00::/8,uniquelocal
 TRUSTED_BLANK=\" , ,\"
 KEY_HEX=9f86d081884c7d659a2feaa0c55ad015
 TOKEN=sk-live-Zq8rT2vXk3
-BROKEN_URL=postgres://u:pa/ss@h
+BROKEN_URL=postgres://u:pa55word@[db:5432/x
 ";
 
     fn rule(var: &str) -> EnvValue {
