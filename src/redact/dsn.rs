@@ -18,6 +18,13 @@ pub fn passwords(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether `text` holds a `password=...` keyword (libpq, ADO, a URL query).
+pub fn has_keyword_password(text: &str) -> bool {
+    let mut found = Vec::new();
+    keyword_passwords(text, &mut found);
+    found.iter().any(|p| !p.is_empty())
+}
+
 /// Tokens end at blanks and at quotes around the whole string.
 fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`')

@@ -73,15 +73,52 @@ impl Redactor {
         Redactor { forms }
     }
 
-    /// `text` with every known secret masked.
+    /// `text` with every known secret masked, including the start of a secret that a report
+    /// shortened with `…`.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        // Cut secrets first: a whole shorter secret inside one would otherwise hide it.
+        let mut out = self.mask_cut_prefixes(text);
         for form in &self.forms {
             if out.contains(form.as_str()) {
                 out = out.replace(form.as_str(), MASK);
             }
         }
         out
+    }
+
+    fn mask_cut_prefixes(&self, text: &str) -> String {
+        const ELLIPSIS: char = '…';
+        let mut out = String::with_capacity(text.len());
+        let mut pieces = text.split(ELLIPSIS).peekable();
+        while let Some(piece) = pieces.next() {
+            let cut = if pieces.peek().is_some() {
+                self.longest_prefix_ending(piece)
+            } else {
+                0
+            };
+            out.push_str(&piece[..piece.len() - cut]);
+            if cut > 0 {
+                out.push_str(MASK);
+            }
+            if pieces.peek().is_some() {
+                out.push(ELLIPSIS);
+            }
+        }
+        out
+    }
+
+    /// The length of the longest start of a known secret (at least the masked minimum) that
+    /// `text` ends with.
+    fn longest_prefix_ending(&self, text: &str) -> usize {
+        let mut best = 0;
+        for form in &self.forms {
+            for (end, _) in form.char_indices().skip(MIN_MASKED_CHARS) {
+                if end > best && text.ends_with(&form[..end]) {
+                    best = end;
+                }
+            }
+        }
+        best
     }
 }
 
@@ -118,5 +155,8 @@ mod tests {
         }
         assert!(shown.contains("short"), "{shown}");
         assert_eq!(shown.matches(MASK).count(), 5, "{shown}");
+        // A report that shortened a value must not show the secret's start either.
+        let shown = r.redact("PG_DSN is `host=db password=hunter2hun…`");
+        assert_eq!(shown, "PG_DSN is `host=db password=[redacted]…`");
     }
 }

@@ -373,7 +373,8 @@ impl EnvValue {
     /// The value as a report may show it: the shape for secrets; otherwise the text with URL
     /// credentials redacted, shortened, control characters escaped.
     fn shown(&self, value: &str) -> Shown {
-        if self.secret {
+        // A libpq keyword DSN (`host=db password=...`) carries its password in plain text.
+        if self.secret || crate::redact::dsn::has_keyword_password(value) {
             return Shown::Shape(describe_var(&self.var, value));
         }
         let text = if value.contains("://") || value.contains('@') {
