@@ -82,7 +82,17 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
     let facts = Facts::new(target, limits);
     // From here on every byte written goes through the redaction layer, errors included.
     let redactor = Redactor::for_audit(&profile, &facts);
-    let findings = engine::run(&profile, &facts, &selection);
+    let mut findings = engine::run(&profile, &facts, &selection);
+    for finding in &mut findings {
+        redactor.redact_finding(finding);
+    }
+    // The whole rendered output is masked again, sparing the profile's own texts.
+    let public: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| [f.id.as_str(), f.title.as_str(), f.remediation.as_str()])
+        .chain([profile.name.as_str()])
+        .collect();
+    let output_redactor = redactor.sparing(&public);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = Report::new(
         &profile.name,
@@ -98,7 +108,7 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
     };
     let file_style = Style { color: false };
     let render = |format: Format, style: Style| {
-        redactor.redact(&match format {
+        output_redactor.redact(&match format {
             Format::Text => report::text::render(&report, style, fail_on),
             Format::Json => report::json::render(&report),
         })

@@ -13,6 +13,7 @@ pub mod dsn;
 use crate::checks::CheckKind;
 use crate::facts::env::{is_secret_name, EnvState};
 use crate::facts::Facts;
+use crate::finding::Finding;
 use crate::profile::Profile;
 
 /// Shorter values are left alone: masking `on` or `1` would garble the report, and no real
@@ -71,6 +72,42 @@ impl Redactor {
         forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         forms.dedup();
         Redactor { forms }
+    }
+
+    /// Masks the secrets in every field of a finding that comes from the audited system
+    /// (subject, message, expected, actual, location); the check's own identity, written by
+    /// the profile author, is left as written.
+    pub fn redact_finding(&self, finding: &mut Finding) {
+        for field in [
+            &mut finding.subject,
+            &mut finding.message,
+            &mut finding.expected,
+            &mut finding.actual,
+        ] {
+            *field = self.redact(field);
+        }
+        let l = &mut finding.location;
+        for field in [&mut l.file, &mut l.host, &mut l.path, &mut l.service]
+            .into_iter()
+            .flatten()
+        {
+            *field = self.redact(field);
+        }
+    }
+
+    /// The same redactor without the secrets that occur inside `public` texts (check ids,
+    /// titles, remediations): a password such as `password` must not turn the id
+    /// `ocmt.admin-password` into `ocmt.admin-[redacted]` when a whole rendered report is
+    /// masked. Those secrets are still masked field by field by [`Redactor::redact_finding`].
+    pub fn sparing(&self, public: &[&str]) -> Redactor {
+        Redactor {
+            forms: self
+                .forms
+                .iter()
+                .filter(|f| !public.iter().any(|p| p.contains(f.as_str())))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// `text` with every known secret masked, including the start of a secret that a report
@@ -158,5 +195,30 @@ mod tests {
         // A report that shortened a value must not show the secret's start either.
         let shown = r.redact("PG_DSN is `host=db password=hunter2hun…`");
         assert_eq!(shown, "PG_DSN is `host=db password=[redacted]…`");
+    }
+
+    #[test]
+    fn findings_are_masked_field_by_field_and_public_texts_are_spared() {
+        let r = Redactor::new(vec!["password".to_string()]);
+        let mut f = Finding {
+            id: "ocmt.admin-password".into(),
+            title: "Admin password".into(),
+            category: crate::finding::Category::Secrets,
+            status: crate::finding::Status::Fail,
+            severity: crate::finding::Severity::High,
+            subject: "ADMIN_PASSWORD".into(),
+            location: crate::finding::Location::default(),
+            message: "ADMIN_PASSWORD is password".into(),
+            expected: String::new(),
+            actual: "password".into(),
+            remediation: "Set a strong password.".into(),
+        };
+        r.redact_finding(&mut f);
+        assert_eq!(f.message, "ADMIN_PASSWORD is [redacted]");
+        assert_eq!(f.actual, "[redacted]");
+        assert_eq!(f.id, "ocmt.admin-password");
+        let spared = r.sparing(&[&f.id, &f.remediation]);
+        assert_eq!(spared.redact("ocmt.admin-password"), "ocmt.admin-password");
+        assert_eq!(r.redact("x password"), "x [redacted]");
     }
 }
