@@ -10,6 +10,7 @@
 
 pub mod dsn;
 
+use crate::checks::env::placeholder::placeholder_reason;
 use crate::checks::CheckKind;
 use crate::facts::env::{is_secret_name, EnvState};
 use crate::facts::Facts;
@@ -64,6 +65,12 @@ impl Redactor {
         let mut forms: Vec<String> = Vec::new();
         for secret in secrets {
             if secret.trim().chars().count() < MIN_MASKED_CHARS {
+                continue;
+            }
+            // A placeholder (`password`, `changeme`, `your-token-here`) is public text from the
+            // docs, which checks name when they reject it; masking it would only garble the
+            // report's own words ("carries no [redacted]").
+            if placeholder_reason("", &secret).is_some() {
                 continue;
             }
             forms.extend(output_forms(&secret));
@@ -199,26 +206,32 @@ mod tests {
 
     #[test]
     fn findings_are_masked_field_by_field_and_public_texts_are_spared() {
-        let r = Redactor::new(vec!["password".to_string()]);
+        let r = Redactor::new(vec!["passw0rd-of-admin".to_string()]);
         let mut f = Finding {
-            id: "ocmt.admin-password".into(),
+            id: "ocmt.passw0rd-of-admin".into(),
             title: "Admin password".into(),
             category: crate::finding::Category::Secrets,
             status: crate::finding::Status::Fail,
             severity: crate::finding::Severity::High,
             subject: "ADMIN_PASSWORD".into(),
             location: crate::finding::Location::default(),
-            message: "ADMIN_PASSWORD is password".into(),
+            message: "ADMIN_PASSWORD is passw0rd-of-admin".into(),
             expected: String::new(),
-            actual: "password".into(),
+            actual: "passw0rd-of-admin".into(),
             remediation: "Set a strong password.".into(),
         };
         r.redact_finding(&mut f);
         assert_eq!(f.message, "ADMIN_PASSWORD is [redacted]");
         assert_eq!(f.actual, "[redacted]");
-        assert_eq!(f.id, "ocmt.admin-password");
+        assert_eq!(f.id, "ocmt.passw0rd-of-admin");
         let spared = r.sparing(&[&f.id, &f.remediation]);
-        assert_eq!(spared.redact("ocmt.admin-password"), "ocmt.admin-password");
-        assert_eq!(r.redact("x password"), "x [redacted]");
+        assert_eq!(
+            spared.redact("ocmt.passw0rd-of-admin"),
+            "ocmt.passw0rd-of-admin"
+        );
+        assert_eq!(r.redact("x passw0rd-of-admin"), "x [redacted]");
+        // Placeholders are public text, named by the checks that reject them.
+        let r = Redactor::new(vec!["password".to_string(), "changeme".to_string()]);
+        assert_eq!(r.redact("carries no password"), "carries no password");
     }
 }

@@ -42,7 +42,8 @@ pub struct EnvSecret {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbidden: Vec<String>,
     /// A secret zxcvbn can guess in fewer than 10^this many tries fails (repetition,
-    /// dictionary words, keyboard runs, dates).
+    /// dictionary words, keyboard runs, dates). 0 turns the estimate off, for identifiers
+    /// that are not secrets but must not be placeholders (an access key id).
     #[serde(default = "default_min_guesses_log10")]
     pub min_guesses_log10: u8,
 }
@@ -55,8 +56,8 @@ impl EnvSecret {
         if self.min_length == 0 {
             return Err("min_length must be at least 1".into());
         }
-        if !(1..=100).contains(&self.min_guesses_log10) {
-            return Err("min_guesses_log10 must be between 1 and 100".into());
+        if self.min_guesses_log10 > 100 {
+            return Err("min_guesses_log10 must be at most 100 (0 turns the estimate off)".into());
         }
         if self.hex_length == Some(0) {
             return Err("hex_length must be at least 1".into());
@@ -187,6 +188,9 @@ impl EnvSecret {
 
     /// zxcvbn's verdict, with the variable name's words as known hints.
     fn guessable(&self, value: &str) -> Option<String> {
+        if self.min_guesses_log10 == 0 {
+            return None;
+        }
         let lower = self.var.to_ascii_lowercase();
         let hints: Vec<&str> = lower
             .split(['_', '-', '.'])
