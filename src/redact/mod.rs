@@ -4,7 +4,8 @@
 //! secrets by shape only; this catches what a check, a parser error or a future output format
 //! gets wrong.
 //!
-//! Secrets are: the values of variables that `env.secret` checks read (each list entry too),
+//! Secrets are: the values of variables that `env.secret` checks read, or `env.value` checks
+//! with `secret = true` (each list entry too),
 //! of variables whose names contain PASSWORD, SECRET, TOKEN or KEY, and the passwords inside
 //! any URL or DSN held by any variable.
 
@@ -38,6 +39,7 @@ impl Redactor {
             .iter()
             .filter_map(|c| match &c.kind {
                 CheckKind::EnvSecret(s) => Some((s.file.as_deref(), s.var.as_str())),
+                CheckKind::EnvValue(v) if v.secret => Some((v.file.as_deref(), v.var.as_str())),
                 _ => None,
             })
             .collect();

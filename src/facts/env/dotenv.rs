@@ -234,6 +234,11 @@ impl Collector {
         Ok(())
     }
 
+    /// A later bare `KEY` that the loader turns into "not set" (python-dotenv's `None`).
+    pub(super) fn unset(&mut self, key: &str) {
+        self.vars.remove(key);
+    }
+
     pub(super) fn finish(self) -> EnvFile {
         let duplicates = self
             .definitions

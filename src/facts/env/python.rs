@@ -239,8 +239,10 @@ fn expand_all(bindings: Vec<(String, Option<String>, usize)>) -> Result<EnvFile,
                 })
                 .into_owned()
         });
-        if let Some(v) = &result {
-            collector.add(key.clone(), v.clone(), line)?;
+        match &result {
+            Some(v) => collector.add(key.clone(), v.clone(), line)?,
+            // `dotenv_values` maps it to None and `load_dotenv` then leaves it unset.
+            None => collector.unset(&key),
         }
         resolved.insert(key, result);
     }
