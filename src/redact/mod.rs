@@ -21,6 +21,9 @@ use crate::profile::Profile;
 /// Shorter values are left alone: masking `on` or `1` would garble the report, and no real
 /// secret is that short (`env.secret` fails it anyway).
 const MIN_MASKED_CHARS: usize = 6;
+/// Reports shorten long values to well under this many characters before their `…`; longer
+/// prefixes are not searched, which keeps the search linear in the secrets' lengths.
+const MAX_CUT_PREFIX_CHARS: usize = 512;
 /// What a masked secret is replaced with.
 pub const MASK: &str = "[redacted]";
 
@@ -158,7 +161,8 @@ impl Redactor {
     fn longest_prefix_ending(&self, text: &str) -> usize {
         let mut best = 0;
         for form in &self.forms {
-            for (end, _) in form.char_indices().skip(MIN_MASKED_CHARS) {
+            let ends = form.char_indices().map(|(i, _)| i).chain([form.len()]);
+            for end in ends.skip(MIN_MASKED_CHARS).take(MAX_CUT_PREFIX_CHARS) {
                 if end > best && text.ends_with(&form[..end]) {
                     best = end;
                 }
@@ -204,6 +208,13 @@ mod tests {
         // A report that shortened a value must not show the secret's start either.
         let shown = r.redact("PG_DSN is `host=db password=hunter2hun…`");
         assert_eq!(shown, "PG_DSN is `host=db password=[redacted]…`");
+        // A cut right at the end of a secret, and a huge secret, stay cheap and correct.
+        let big: String = (0u32..90_000)
+            .map(|i| char::from(b'A' + (i.wrapping_mul(2_654_435_761) >> 27) as u8 % 26))
+            .collect();
+        let r = Redactor::new(vec![big.clone(), "hunter2hunter2".to_string()]);
+        assert_eq!(r.redact("x hunter2hunter2…"), "x [redacted]…");
+        assert_eq!(r.redact(&format!("v {}…", &big[..90])), "v [redacted]…");
     }
 
     #[test]
