@@ -104,7 +104,10 @@ pub fn load(path: &std::path::Path, dialect: Dialect) -> EnvState {
     match read_text(path) {
         Ok(text) => match parse_as(&text, dialect) {
             Ok(file) => EnvState::Parsed(file),
-            Err(reason) => EnvState::Unusable(reason.to_string()),
+            // Name the loader: the same line can be fine for one and broken for another.
+            Err(reason) => {
+                EnvState::Unusable(format!("{reason} (read as {} reads it)", dialect.loader()))
+            }
         },
         Err(state) => state,
     }
