@@ -2,6 +2,8 @@
 
 use crate::cli::{AuditArgs, Cli, ColorArg, Command, FailOnArg, Format, ProfilesAction};
 use crate::engine::{self, Selection};
+use crate::facts::host_root::HostRoot;
+use crate::facts::ports::PortList;
 use crate::facts::{Facts, NetLimits};
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
@@ -10,6 +12,7 @@ use crate::report::{self, text::Style, FailOn, Report};
 use crate::target::{ComposeFileSpec, EnvFileSpec, ResolveOverride, Target, TargetUrl};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -221,7 +224,42 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
         resolve,
         ca_certs,
         timeout: Duration::from_secs_f64(args.timeout),
+        host: args.host.as_deref().map(parse_host).transpose()?,
+        extra_ports: match &args.ports {
+            Some(list) => PortList::parse(list).map_err(|e| e.to_string())?,
+            None => PortList::default(),
+        },
+        host_root: host_root(&args.host_root)?,
+        dns_server: args
+            .dns_server
+            .as_deref()
+            .map(parse_dns_server)
+            .transpose()?,
     })
+}
+
+/// `--host`: an IP address (brackets allowed around IPv6), not a name: the scan must hit
+/// exactly the address the operator means.
+fn parse_host(text: &str) -> Result<IpAddr, String> {
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    bare.parse()
+        .map_err(|_| format!("--host {text:?}: expected an IPv4 or IPv6 address"))
+}
+
+fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!("--dns-server {text:?}: expected ADDR:PORT, e.g. 127.0.0.1:53 or [::1]:53")
+    })
+}
+
+fn host_root(dir: &Path) -> Result<HostRoot, String> {
+    if !dir.is_dir() {
+        return Err(format!("--host-root {}: not a directory", dir.display()));
+    }
+    Ok(HostRoot::new(dir))
 }
 
 /// The profile's env files under `--root`, with `--env-file` overrides: `ROLE=PATH` replaces

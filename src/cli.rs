@@ -90,6 +90,20 @@ pub struct AuditArgs {
     /// points at it. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<String>,
+    /// Address whose TCP ports are scanned (IPv4 or IPv6). Default: the --url host's address
+    /// (after --resolve).
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<String>,
+    /// Ports to scan besides those the profile names: a list and ranges (`1-1024,5432`) or
+    /// `all`. Open ports the profile does not expect are warnings.
+    #[arg(long, value_name = "LIST|RANGE|all")]
+    pub ports: Option<String>,
+    /// Read the host's /proc and /etc under DIR (a mounted image, a test fixture).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub host_root: PathBuf,
+    /// DNS server for the dns checks, instead of the system resolver.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub dns_server: Option<String>,
     /// Extra trusted CA certificates (PEM), for private CAs.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,

@@ -1,7 +1,9 @@
 //! What is audited: the install directory, its env and compose files, and the live URL.
 
+use crate::facts::host_root::HostRoot;
+use crate::facts::ports::PortList;
 use rustls::pki_types::CertificateDer;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -171,6 +173,14 @@ pub struct Target {
     pub ca_certs: Vec<CertificateDer<'static>>,
     /// Limit for each connect, handshake and read.
     pub timeout: Duration,
+    /// `--host`: the address whose ports are scanned (else the URL's address).
+    pub host: Option<IpAddr>,
+    /// `--ports`: scanned in addition to the ports the profile names.
+    pub extra_ports: PortList,
+    /// `--host-root`: where the host's `/proc` and `/etc` are read (default `/`).
+    pub host_root: HostRoot,
+    /// `--dns-server`: the resolver DNS checks ask, instead of the system's.
+    pub dns_server: Option<SocketAddr>,
 }
 
 impl Target {

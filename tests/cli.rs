@@ -218,7 +218,7 @@ fn bad_arguments_exit_2_with_one_line() {
             "--url",
             "https://admin:S3cret@koda.example",
         ],
-        vec!["audit", "--profile", "koda", "--only", "dns"],
+        vec!["audit", "--profile", "koda", "--only", "http"],
         vec!["audit", "--profile", "koda", "--deadline", "0"],
         vec!["audit", "--profile", "koda", "--timeout", "0"],
         vec![

@@ -20,7 +20,19 @@ const WEAK_SECRET: &str = "Sh0rtPw9";
 
 fn audit_json(profile: &str, root: &Path, extra: &[&str]) -> (Value, i32, String) {
     let root = root.to_str().expect("utf-8 temp path");
-    let mut args = vec!["audit", "--profile", profile, "--root", root, "--json"];
+    // Host checks read a fixture host, not the machine running the tests.
+    let host = common::host::hardened();
+    let host_root = host.path().to_str().expect("utf-8 temp path");
+    let mut args = vec![
+        "audit",
+        "--profile",
+        profile,
+        "--root",
+        root,
+        "--host-root",
+        host_root,
+        "--json",
+    ];
     args.extend_from_slice(extra);
     let out = run(&args);
     assert!(

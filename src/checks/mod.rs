@@ -3,7 +3,9 @@
 
 pub mod cert;
 pub mod compose;
+pub mod dns;
 pub mod env;
+pub mod exposure;
 pub mod files;
 pub mod kind;
 pub mod tls;
@@ -40,6 +42,15 @@ crate::kinds! {
     CertSignature => cert::CertSignature,
     CertSelfSigned => cert::CertSelfSigned,
     CertChain => cert::CertChain,
+
+    ExposurePorts => exposure::ports::ExposurePorts,
+    ExposureListeners => exposure::listeners::ExposureListeners,
+    ExposureFirewall => exposure::firewall::ExposureFirewall,
+    ExposureDockerUfwBypass => exposure::docker_ufw::DockerUfwBypass,
+
+    DnsResolves => dns::DnsResolves,
+    DnsCaa => dns::DnsCaa,
+    DnsPointsAt => dns::DnsPointsAt,
 }
 
 impl CheckKind {

@@ -9,13 +9,19 @@
 //! which the engine reports as `skip` or `error` with the reason, the same way for every kind.
 
 pub mod compose;
+pub mod dns;
 pub mod env;
 pub mod error;
+pub mod exposure;
 pub mod files;
+pub mod host_root;
+pub mod listeners;
+pub mod ports;
 pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;
+pub mod ufw;
 
 use crate::facts::error::FactError;
 use crate::finding::{Location, Observation, Status};
@@ -70,11 +76,15 @@ impl Unavailable {
 /// Network facts a check reads. The engine gathers the union of every selected check's needs
 /// concurrently before any judge runs; a fact that was not asked for is still gathered on first
 /// read, only without overlapping the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    /// These TCP ports of the audited address; every check's lists are scanned in one go.
+    Ports(Vec<u16>),
+    DnsAddresses,
+    DnsCaa,
 }
 
 /// How network facts are bounded.
@@ -91,6 +101,8 @@ pub struct Facts {
     files: files::FileFacts,
     net: NetRuntime,
     tls: tls::TlsFacts,
+    exposure: exposure::ExposureFacts,
+    dns: dns::DnsFacts,
 }
 
 impl Facts {
@@ -102,6 +114,8 @@ impl Facts {
             env_files: OnceLock::new(),
             compose: OnceLock::new(),
             tls: tls::TlsFacts::default(),
+            exposure: exposure::ExposureFacts::default(),
+            dns: dns::DnsFacts::default(),
         }
     }
 
@@ -117,6 +131,11 @@ impl Facts {
         let all = async {
             let tls = &self.tls;
             let want = |n: Need| needs.contains(&n);
+            let ports = ports::PortList::from_ports(needs.iter().flat_map(|n| match n {
+                Need::Ports(p) => p.clone(),
+                _ => Vec::new(),
+            }));
+            let dns_name = dns::host_name(&self.target).ok().map(|u| u.host.as_str());
             tokio::join!(
                 async {
                     if want(Need::TlsHandshake) {
@@ -131,6 +150,28 @@ impl Facts {
                 async {
                     if want(Need::TlsWeakCiphers) {
                         tls.weak_ciphers(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if !ports.is_empty() {
+                        let (target, net) = (&self.target, &self.net);
+                        self.exposure.scan(target, tls, net, &ports).await;
+                    }
+                },
+                async {
+                    match dns_name {
+                        Some(name) if want(Need::DnsAddresses) => {
+                            self.dns.addresses(&self.target, &self.net, name).await;
+                        }
+                        _ => {}
+                    }
+                },
+                async {
+                    match dns_name {
+                        Some(name) if want(Need::DnsCaa) => {
+                            self.dns.caa(&self.target, &self.net, name).await;
+                        }
+                        _ => {}
                     }
                 },
             );
@@ -240,6 +281,23 @@ impl Facts {
     }
 
     // ---- TLS -----------------------------------------------------------------------------
+
+    pub fn exposure(&self) -> exposure::ExposureView<'_> {
+        exposure::ExposureView {
+            facts: &self.exposure,
+            tls: &self.tls,
+            target: &self.target,
+            net: &self.net,
+        }
+    }
+
+    pub fn dns(&self) -> dns::DnsView<'_> {
+        dns::DnsView {
+            facts: &self.dns,
+            target: &self.target,
+            net: &self.net,
+        }
+    }
 
     pub fn tls(&self) -> tls::TlsView<'_> {
         tls::TlsView {

@@ -114,6 +114,17 @@ impl NetRuntime {
         }
     }
 
+    /// The global socket limit itself, for a fact that takes one permit per connect (the port
+    /// scan) instead of a block of them up front.
+    pub fn socket_limit(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.sockets)
+    }
+
+    /// The global socket limit's size (`--max-sockets`).
+    pub fn max_sockets(&self) -> usize {
+        self.max_sockets
+    }
+
     pub fn deadline(&self) -> Instant {
         self.deadline
     }

@@ -27,7 +27,8 @@ pub const PROFILES: &[Embedded] = embed!(
     "koda",
 );
 
-pub const CHECK_SETS: &[Embedded] = embed!("checks", "tls", "certificate", "secrets");
+pub const CHECK_SETS: &[Embedded] =
+    embed!("checks", "tls", "certificate", "secrets", "exposure", "dns");
 
 pub fn profile(name: &str) -> Option<&'static Embedded> {
     PROFILES.iter().find(|p| p.name == name)

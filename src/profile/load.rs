@@ -12,7 +12,9 @@ use toml::Spanned;
 /// `extends` chains longer than this are refused (they are almost certainly a cycle).
 const MAX_EXTENDS_DEPTH: usize = 8;
 /// Largest profile or check-set file read from disk.
-const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+const MAX_PROFILE_BYTES: usize = 1024 * 1024;
+/// All profile and check-set text one load may read.
+const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Profile {
@@ -44,11 +46,11 @@ pub fn load_builtin(name: &str) -> Result<Profile, ProfileError> {
             ),
         )
     })?;
-    resolve(builtin_source(embedded), &mut Vec::new())
+    resolve(builtin_source(embedded), &mut Loading::default())
 }
 
 pub fn load_file(path: &Path) -> Result<Profile, ProfileError> {
-    resolve(read_source(path)?, &mut Vec::new())
+    resolve(read_source(path)?, &mut Loading::default())
 }
 
 fn builtin_source(e: &builtin::Embedded) -> Source {
@@ -61,18 +63,10 @@ fn builtin_source(e: &builtin::Embedded) -> Source {
 
 fn read_source(path: &Path) -> Result<Source, ProfileError> {
     let label = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| ProfileError::whole_file(&label, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_PROFILE_BYTES {
-        return Err(ProfileError::whole_file(
-            &label,
-            format!("larger than {MAX_PROFILE_BYTES} bytes; not a profile"),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| ProfileError::whole_file(&label, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| ProfileError::whole_file(&label, "not UTF-8 text; not a profile"))?;
+    // Regular files only, capped by bytes read: a FIFO, /dev/zero or a growing file cannot
+    // hang the loader or exhaust memory.
+    let text = crate::facts::read::read_text(path, MAX_PROFILE_BYTES)
+        .map_err(|e| ProfileError::whole_file(&label, format!("{e}; not a profile")))?;
     Ok(Source {
         label,
         text,
@@ -119,24 +113,64 @@ fn locate(
     }
 }
 
-fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError> {
-    if chain.contains(&src.label) || chain.len() >= MAX_EXTENDS_DEPTH {
+/// What one load has read so far, to stop loops, repeats and runaway totals.
+#[derive(Default)]
+struct Loading {
+    /// The `extends` chain being resolved, root last.
+    chain: Vec<String>,
+    /// Check sets already merged (by path or built-in name): each is included once.
+    included: std::collections::HashSet<String>,
+    /// Bytes of profile and check-set text read.
+    bytes: usize,
+}
+
+impl Loading {
+    fn count(&mut self, src: &Source) -> Result<(), ProfileError> {
+        self.bytes += src.text.len();
+        if self.bytes > MAX_TOTAL_BYTES {
+            return Err(ProfileError::whole_file(
+                &src.label,
+                format!(
+                    "profiles and check sets add up to more than {} MiB; refusing to read more",
+                    MAX_TOTAL_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The identity of an `include` reference: the file it names, or the built-in set.
+fn include_key(reference: &str, from: &Source) -> String {
+    if reference.ends_with(".toml") {
+        match &from.dir {
+            Some(dir) => dir.join(reference).display().to_string(),
+            None => reference.to_string(),
+        }
+    } else {
+        format!("builtin:{reference}")
+    }
+}
+
+fn resolve(src: Source, loading: &mut Loading) -> Result<Profile, ProfileError> {
+    if loading.chain.contains(&src.label) || loading.chain.len() >= MAX_EXTENDS_DEPTH {
         return Err(ProfileError::whole_file(
             &src.label,
             format!(
                 "`extends` loops back: {} -> {}",
-                chain.join(" -> "),
+                loading.chain.join(" -> "),
                 src.label
             ),
         ));
     }
-    chain.push(src.label.clone());
+    loading.count(&src)?;
+    loading.chain.push(src.label.clone());
     let file: ProfileFile = parse(&src)?;
 
     let mut profile = match &file.extends {
         Some(parent) => {
             let parent_src = locate(parent, &src, "extends target", builtin::profile)?;
-            resolve(parent_src, chain)?
+            resolve(parent_src, loading)?
         }
         None => Profile {
             name: String::new(),
@@ -150,7 +184,14 @@ fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError
     };
 
     for reference in &file.include {
+        if !loading
+            .included
+            .insert(include_key(reference.get_ref(), &src))
+        {
+            continue;
+        }
         let set_src = locate(reference, &src, "check set", builtin::check_set)?;
+        loading.count(&set_src)?;
         let _set: CheckSetFile = parse(&set_src)?;
         let checks = parse_checks(&set_src.label, &set_src.text)?;
         merge_checks(&mut profile.check, checks, &set_src)?;
@@ -190,7 +231,7 @@ fn resolve(src: Source, chain: &mut Vec<String>) -> Result<Profile, ProfileError
         profile.compose_file = compose;
     }
     validate_file_roles(&profile, &src, &file.name)?;
-    chain.pop();
+    loading.chain.pop();
     Ok(profile)
 }
 
@@ -306,6 +347,36 @@ mod tests {
         assert!(!is_check_id("Tls.x"));
         assert!(!is_check_id("tls.-x"));
         assert!(!is_check_id("tls..x"));
+    }
+
+    #[test]
+    fn every_kind_is_used_by_a_builtin_and_round_trips_through_profiles_show() {
+        let mut used = std::collections::BTreeSet::new();
+        for p in builtin::PROFILES {
+            let profile = load_builtin(p.name).unwrap_or_else(|e| panic!("{e}"));
+            for check in &profile.check {
+                used.insert(check.kind.tag());
+                #[derive(serde::Serialize)]
+                struct Shown<'a> {
+                    check: [&'a CheckDef; 1],
+                }
+                let shown = toml::to_string(&Shown { check: [check] }).unwrap();
+                let again = super::parse_checks("shown", &shown)
+                    .unwrap_or_else(|e| panic!("{}: {e}\n{shown}", check.id));
+                let again = &again[0].check;
+                assert_eq!(again.kind, check.kind, "{shown}");
+                assert_eq!(again.id, check.id);
+                assert_eq!(again.when, check.when);
+            }
+        }
+        let unused: Vec<_> = crate::checks::CheckKind::TAGS
+            .iter()
+            .filter(|t| !used.contains(*t))
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "kinds no built-in profile uses: {unused:?}"
+        );
     }
 
     #[test]

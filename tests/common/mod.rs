@@ -44,6 +44,51 @@ pub fn run_in(dir: Option<&Path>, args: &[&str]) -> Run {
     }
 }
 
+/// Like [`run_in`], but the process must finish within `limit`: a hang fails the test (and
+/// the process is killed) instead of stalling the suite.
+pub fn run_bounded(dir: Option<&Path>, args: &[&str], limit: std::time::Duration) -> Run {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut cmd = rampart();
+    cmd.args(args)
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let mut child = cmd.spawn().expect("run rampart");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stdout.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stderr.read_to_end(&mut s);
+        s
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rampart {args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out_reader.join().expect("stdout reader")).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().expect("stderr reader")).into_owned(),
+    }
+}
+
 /// Findings of the report with this check id.
 pub fn findings<'a>(report: &'a Value, id: &str) -> Vec<&'a Value> {
     report["findings"]
@@ -112,3 +157,6 @@ pub fn git(root: &Path, args: &[&str]) {
         .success();
     assert!(ok, "git {args:?} failed");
 }
+
+pub mod dns;
+pub mod host;

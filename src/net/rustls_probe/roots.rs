@@ -5,7 +5,6 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -90,17 +89,9 @@ pub fn sequence_contents(der: &[u8]) -> Option<&[u8]> {
 /// Reads `--ca-file` once, before the audit starts: an unusable CA bundle is a bad argument.
 pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let shown = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("--ca-file {shown}: {e}"))?;
-    let mut pem = Vec::new();
-    file.take(MAX_CA_FILE_BYTES + 1)
-        .read_to_end(&mut pem)
-        .map_err(|e| format!("--ca-file {shown}: {e}"))?;
-    if pem.len() as u64 > MAX_CA_FILE_BYTES {
-        return Err(format!(
-            "--ca-file {shown}: larger than {} MiB; expected a PEM CA bundle",
-            MAX_CA_FILE_BYTES / (1024 * 1024)
-        ));
-    }
+    // A FIFO or device here would hang or never end: one bounded reader for every file.
+    let pem = crate::facts::read::read_bounded(path, MAX_CA_FILE_BYTES as usize)
+        .map_err(|e| format!("--ca-file {shown}: {e}; expected a PEM CA bundle"))?;
     // Each certificate must make a trust anchor; this store only checks that.
     let mut store = RootCertStore::empty();
     let mut certs = Vec::new();
