@@ -273,8 +273,9 @@ pub(super) fn refuse_swallowed_lines(key: &str, line: usize, value: &str) -> Res
     Ok(())
 }
 
-/// `NAME=...` or `export NAME=...` at the start of a line, with an identifier-like name; a
-/// base64 line of a PEM block ending in `=` has no value after it and no `_`.
+/// `NAME=...` or `export NAME=...` at the start of a line, with an identifier-like name. A
+/// base64 line of a PEM block (`MIIB...AB==`) is not one: after its first `=` come only `=`,
+/// and its name is neither `UPPER_CASE` nor followed by a value.
 fn looks_like_assignment(line: &str) -> bool {
     let line = line.trim_start();
     let line = line
@@ -289,7 +290,11 @@ fn looks_like_assignment(line: &str) -> bool {
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    identifier && (name.contains('_') || !value.trim().is_empty())
+    let conventional = name.contains('_')
+        || name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    identifier && (conventional || value.trim().chars().any(|c| c != '='))
 }
 
 struct Statement {

@@ -99,6 +99,11 @@ fn an_unterminated_quote_never_swallows_the_next_lines() {
         assert!(e.contains("line 1") && e.contains("DB_HOST"), "{d:?}: {e}");
         assert!(!e.contains("s3ss10n"), "{d:?}: {e}");
     }
+    // An empty `NAME=` line in between is an assignment too.
+    let text = "NOTE=\"abc\nOTHER=\nLAST=\"\n";
+    for d in [Dialect::Compose, Dialect::Npm, Dialect::Python] {
+        assert!(refused(d, text).contains("line 1"), "{d:?}");
+    }
     // No closing quote anywhere: Compose refuses, npm keeps the quote as text.
     let text = "DB_HOST=\"db\nSESSION_SECRET=abc\n";
     assert!(refused(Dialect::Compose, text).contains("line 1"));
@@ -110,13 +115,13 @@ fn an_unterminated_quote_never_swallows_the_next_lines() {
 
 #[test]
 fn multi_line_values_are_still_read() {
-    let pem = "KEY=\"-----BEGIN KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASC=\nAbC12=\n-----END KEY-----\"\nNEXT=1\n";
+    let pem = "KEY=\"-----BEGIN KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASC=\nAbC12==\n-----END KEY-----\"\nNEXT=1\n";
     for d in [Dialect::Compose, Dialect::Npm, Dialect::Python] {
         let f = parsed(d, pem);
         assert_eq!(
             get(&f, "KEY").as_deref(),
             Some(
-                "-----BEGIN KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASC=\nAbC12=\n-----END KEY-----"
+                "-----BEGIN KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASC=\nAbC12==\n-----END KEY-----"
             ),
             "{d:?}"
         );
