@@ -219,6 +219,7 @@ fn build_target(args: &AuditArgs, profile: &Profile) -> Result<Target, String> {
     Ok(Target {
         env_files: env_file_specs(&root, profile, &args.env_file)?,
         compose_files: compose_file_specs(&root, profile, &args.compose_file),
+        compose_explicit: !args.compose_file.is_empty(),
         root,
         url,
         resolve,

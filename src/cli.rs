@@ -83,7 +83,8 @@ pub struct AuditArgs {
     /// several (see `rampart profiles show NAME`). Repeatable.
     #[arg(long, value_name = "[ROLE=]PATH")]
     pub env_file: Vec<String>,
-    /// Compose file to read instead of the profile's defaults; repeat to layer like `-f`.
+    /// Compose file to read instead of the project `docker compose up` would find; repeat to
+    /// layer like `-f` (no override file then). `${VAR}` come from the first file's dir `.env`.
     #[arg(long, value_name = "PATH")]
     pub compose_file: Vec<PathBuf>,
     /// Connect to ADDR for HOST:PORT (as curl's --resolve), to audit a server before DNS

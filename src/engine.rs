@@ -171,7 +171,10 @@ fn to_finding(check: &CheckDef, o: Observation, default_location: &Location) -> 
         message: o.message,
         expected: o.expected,
         actual: o.actual,
-        remediation: check.remediation.trim().to_string(),
+        remediation: o
+            .remediation
+            .map(String::from)
+            .unwrap_or_else(|| check.remediation.trim().to_string()),
     }
 }
 

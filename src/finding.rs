@@ -268,6 +268,9 @@ pub struct Observation {
     pub actual: String,
     /// Overrides the check's severity for this observation (e.g. `info` for an allowed port).
     pub severity: Option<Severity>,
+    /// Overrides the check's remediation when it does not fit this observation (e.g. an
+    /// error saying the subject could not be examined at all).
+    pub remediation: Option<Box<str>>,
     pub location: Option<Box<Location>>,
 }
 
@@ -280,6 +283,7 @@ impl Observation {
             expected: String::new(),
             actual: String::new(),
             severity: None,
+            remediation: None,
             location: None,
         }
     }
@@ -316,6 +320,11 @@ impl Observation {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    pub fn remediation(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = Some(remediation.into().into_boxed_str());
         self
     }
 

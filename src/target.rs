@@ -167,6 +167,8 @@ pub struct Target {
     pub root: PathBuf,
     pub env_files: Vec<EnvFileSpec>,
     pub compose_files: Vec<ComposeFileSpec>,
+    /// The compose files were named on the command line (`-f`): no discovery.
+    pub compose_explicit: bool,
     pub url: Option<TargetUrl>,
     pub resolve: Vec<ResolveOverride>,
     /// Certificates from `--ca-file`, trusted next to the system and webpki roots.

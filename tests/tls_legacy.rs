@@ -3,12 +3,13 @@
 
 mod common;
 
+use common::openssl::{free_port, SServer};
 use common::{findings, run, status_of, summary, Run};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -66,69 +67,9 @@ fn fixtures() -> &'static Path {
     .path()
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind an ephemeral port")
-        .port()
-}
-
-/// An `openssl s_server` that is killed when the test is done, pass or fail.
-struct SServer {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for SServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn s_server(args: &[&str]) -> SServer {
     let dir = fixtures();
-    let port = free_port();
-    let log = dir.join(format!("s_server-{port}.log"));
-    let child = Command::new("openssl")
-        .args(["s_server", "-accept", &port.to_string(), "-www", "-quiet"])
-        .arg("-cert")
-        .arg(dir.join("cert.pem"))
-        .arg("-key")
-        .arg(dir.join("key.pem"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("create log"))
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("these tests need the `openssl` command (apt-get install openssl): {e}")
-        });
-    let mut server = SServer { child, port, log };
-    wait_until_listening(&mut server);
-    server
-}
-
-fn wait_until_listening(server: &mut SServer) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if TcpStream::connect(("127.0.0.1", server.port)).is_ok() {
-            return;
-        }
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!(
-                "openssl s_server exited ({status}): {}",
-                std::fs::read_to_string(&server.log).unwrap_or_default()
-            );
-        }
-        assert!(
-            Instant::now() < deadline,
-            "openssl s_server did not listen on port {} within 10s",
-            server.port
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::openssl::s_server(dir, &dir.join("cert.pem"), &dir.join("key.pem"), args)
 }
 
 fn audit(port: u16, timeout: &str) -> Run {

@@ -81,6 +81,8 @@ pub enum Need {
     TlsHandshake,
     TlsLegacyVersions,
     TlsWeakCiphers,
+    TlsSuites,
+    TlsRenegotiation,
     /// These TCP ports of the audited address; every check's lists are scanned in one go.
     Ports(Vec<u16>),
     DnsAddresses,
@@ -150,6 +152,16 @@ impl Facts {
                 async {
                     if want(Need::TlsWeakCiphers) {
                         tls.weak_ciphers(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsSuites) {
+                        tls.suites(&self.target, &self.net).await;
+                    }
+                },
+                async {
+                    if want(Need::TlsRenegotiation) {
+                        tls.renegotiation(&self.target, &self.net).await;
                     }
                 },
                 async {
@@ -232,11 +244,15 @@ impl Facts {
 
     // ---- compose -----------------------------------------------------------------------
 
+    /// The compose project as `docker compose up` in the project directory runs it; its
+    /// `${VAR}` come from the project's `.env`, not from the application's env file.
     pub fn compose(&self) -> &compose::model::ComposeState {
         self.compose.get_or_init(|| {
-            compose::model::load(&self.target.compose_files, &|name| {
-                self.interpolation_var(name)
-            })
+            compose::discover::resolve(
+                &self.target.compose_files,
+                self.target.compose_explicit,
+                &self.target.root,
+            )
         })
     }
 

@@ -81,6 +81,12 @@ impl NetRuntime {
             })
     }
 
+    /// How many sockets a probe asking for `wanted` actually gets (the limit may be lower), so
+    /// it runs no more connections at once than it holds permits for.
+    pub fn granted(&self, wanted: usize) -> usize {
+        wanted.clamp(1, self.max_sockets)
+    }
+
     /// Takes `count` sockets from the global limit (fewer if the limit is lower), waiting for
     /// them to be free. Hold the permit for as long as the sockets are open.
     pub async fn sockets(&self, count: usize) -> Result<OwnedSemaphorePermit, RuntimeError> {

@@ -70,55 +70,98 @@ pub fn used_without_default(text: &str, name: &str) -> bool {
 }
 
 pub fn expand(text: &str, env: Lookup<'_>, rules: &Rules) -> Result<String, TemplateError> {
-    expand_at(text, env, rules, 0)
+    let closes = closing_braces(text);
+    expand_at(text, 0, env, rules, 0, &closes)
 }
 
+/// Expands `text`, which starts at byte `offset` of the whole template whose `${` pairs are
+/// `closes` (found once, so every `${` is matched in one linear pass, not rescanned).
 fn expand_at(
     text: &str,
+    offset: usize,
     env: Lookup<'_>,
     rules: &Rules,
     depth: usize,
+    closes: &Closes,
 ) -> Result<String, TemplateError> {
     let refuse = rules.on_malformed == OnMalformed::Refuse;
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(dollar) = rest.find('$') {
-        out.push_str(&rest[..dollar]);
-        let after = &rest[dollar + 1..];
-        if let Some(tail) = after.strip_prefix('$') {
-            out.push('$');
-            rest = tail;
-        } else if let Some(inner_and_tail) = after.strip_prefix('{') {
-            match matching_brace(inner_and_tail) {
+    let mut out = String::with_capacity(text.len().min(rules.max_len));
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find('$') {
+        let dollar = pos + found;
+        push_bounded(&mut out, &text[pos..dollar], rules)?;
+        let after = dollar + 1;
+        let rest = &text[after..];
+        if rest.starts_with('$') {
+            push_bounded(&mut out, "$", rules)?;
+            pos = after + 1;
+        } else if rest.starts_with('{') {
+            let open = after; // index of `{`
+            match closes.get(&(offset + open)).copied() {
                 Some(close) if depth < rules.max_nesting => {
-                    out.push_str(&braced(&inner_and_tail[..close], env, rules, depth)?);
-                    rest = &inner_and_tail[close + 1..];
+                    let close = close - offset;
+                    let body = &text[open + 1..close];
+                    let value = braced(body, offset + open + 1, env, rules, depth, closes)?;
+                    push_bounded(&mut out, &value, rules)?;
+                    pos = close + 1;
                 }
                 Some(_) if refuse => return Err(TemplateError::TooDeep),
                 None if refuse => return Err(TemplateError::Unclosed),
                 _ => {
-                    out.push('$');
-                    rest = after;
+                    push_bounded(&mut out, "$", rules)?;
+                    pos = after;
                 }
             }
         } else {
-            let name_len = name_length(after);
+            let name_len = name_length(rest);
             if name_len > 0 {
-                out.push_str(&env(&after[..name_len]).unwrap_or_default());
+                push_bounded(&mut out, &env(&rest[..name_len]).unwrap_or_default(), rules)?;
             } else {
-                out.push('$');
+                push_bounded(&mut out, "$", rules)?;
             }
-            rest = &after[name_len..];
-        }
-        if out.len() > rules.max_len {
-            return Err(TemplateError::TooLong);
+            pos = after + name_len;
         }
     }
-    out.push_str(rest);
-    if out.len() > rules.max_len {
+    push_bounded(&mut out, &text[pos..], rules)?;
+    Ok(out)
+}
+
+/// Appends unless the result would pass `max_len`: the bound holds before memory is taken.
+fn push_bounded(out: &mut String, piece: &str, rules: &Rules) -> Result<(), TemplateError> {
+    if out.len().saturating_add(piece.len()) > rules.max_len {
         return Err(TemplateError::TooLong);
     }
-    Ok(out)
+    out.push_str(piece);
+    Ok(())
+}
+
+/// Byte index of each `{` of a `${` -> byte index of the `}` that closes it.
+type Closes = std::collections::HashMap<usize, usize>;
+
+/// One pass over the template: `$$` is a literal dollar (never an opening), `${` opens, `}`
+/// closes the innermost open one; unclosed openings have no entry.
+fn closing_braces(text: &str) -> Closes {
+    let bytes = text.as_bytes();
+    let mut closes = Closes::new();
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                open.push(i + 1);
+                i += 1;
+            }
+            b'}' => {
+                if let Some(start) = open.pop() {
+                    closes.insert(start, i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    closes
 }
 
 fn name_length(text: &str) -> usize {
@@ -135,9 +178,11 @@ fn name_length(text: &str) -> usize {
 /// The body of `${...}`: a name, optionally followed by an operator and its word.
 fn braced(
     body: &str,
+    offset: usize,
     env: Lookup<'_>,
     rules: &Rules,
     depth: usize,
+    closes: &Closes,
 ) -> Result<String, TemplateError> {
     let name_len = name_length(body);
     let (name, op_and_word) = body.split_at(name_len);
@@ -151,7 +196,8 @@ fn braced(
     let value = env(name);
     let set = value.is_some();
     let non_empty = value.as_deref().is_some_and(|v| !v.is_empty());
-    let word = |w: &str| expand_at(w, env, rules, depth + 1);
+    let word_offset = offset + name_len + op.len();
+    let word = |w: &str| expand_at(w, word_offset, env, rules, depth + 1, closes);
     Ok(match op {
         "" => value.unwrap_or_default(),
         ":-" if non_empty => value.unwrap_or_default(),
@@ -174,28 +220,6 @@ fn split_operator(text: &str) -> Option<(&str, &str)> {
         .find_map(|op| text.strip_prefix(op).map(|word| (op, word)))
 }
 
-/// Index of the `}` closing a `${` whose body starts `text`: nested `${...}` (in a default)
-/// are counted and `$$` (a literal dollar) is not an opening.
-fn matching_brace(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' if depth == 0 => return Some(i),
-            b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,12 +237,56 @@ mod tests {
         expand(text, &env, &rules)
     }
 
+    fn close_of(text: &str) -> Option<usize> {
+        // The `{` of a template starting the text is at index 1.
+        closing_braces(text).get(&1).copied()
+    }
+
     #[test]
     fn finds_the_brace_that_closes_the_outer_template() {
-        assert_eq!(matching_brace("A}"), Some(1));
-        assert_eq!(matching_brace("A:-${B}}tail"), Some(7));
-        assert_eq!(matching_brace("A:-$${B}"), Some(7));
-        assert_eq!(matching_brace("A:-${B"), None);
+        assert_eq!(close_of("${A}"), Some(3));
+        assert_eq!(close_of("${A:-${B}}tail"), Some(9));
+        assert_eq!(close_of("${A:-$${B}"), Some(9));
+        assert_eq!(close_of("${A:-${B"), None);
+    }
+
+    #[test]
+    fn many_unclosed_openings_take_linear_time() {
+        let keep = Rules {
+            on_malformed: OnMalformed::Keep,
+            max_nesting: 8,
+            max_len: 4 << 20,
+        };
+        let text = "${".repeat(512 * 1024);
+        let started = std::time::Instant::now();
+        assert_eq!(expand(&text, &env, &keep).unwrap(), text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn output_is_bounded_before_it_is_built() {
+        let big = |n: &str| (n == "A").then(|| "x".repeat(1000));
+        let rules = Rules {
+            on_malformed: OnMalformed::Keep,
+            max_nesting: 8,
+            max_len: 10_000,
+        };
+        assert!(expand(&"${A}".repeat(9), &big, &rules).is_ok());
+        assert_eq!(
+            expand(&"${A}".repeat(11), &big, &rules),
+            Err(TemplateError::TooLong)
+        );
+        assert_eq!(
+            expand(
+                "${U:-${A}${A}}",
+                &big,
+                &Rules {
+                    max_len: 1500,
+                    ..rules
+                }
+            ),
+            Err(TemplateError::TooLong)
+        );
     }
 
     #[test]

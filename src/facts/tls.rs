@@ -1,16 +1,26 @@
 //! TLS facts about the `https://` URL: where it lives, the rustls handshakes with the captured
-//! certificate chain, and the raw-ClientHello scans for legacy versions and weak suites.
+//! certificate chain, the raw-ClientHello scans for legacy versions, weak suites and every
+//! accepted suite (with the TLS 1.2 chain they carry), and the renegotiation probe.
 //! Each is gathered once, on the network runtime, under the socket limit and the deadline.
+
+mod chain;
 
 use super::runtime::{NetRuntime, RuntimeError};
 use super::Unavailable;
 use crate::finding::Location;
 use crate::net::connect::{Endpoint, NetError};
+use crate::net::hello::version_name;
 use crate::net::legacy_probe::{self, LegacyScan, WeakCipherScan};
+use crate::net::renegotiation::{self, RenegotiationError, RenegotiationProbe};
+use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::{self, HandshakeScan};
+use crate::net::suite_scan::{self, SuiteScan};
 use crate::target::{Scheme, Target, TargetUrl};
+pub use chain::PresentedChain;
+use chain::{judge_raw_chain, why_no_chain};
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use tokio::sync::OnceCell;
 
 /// Addresses tried for one name, so a resolver answering with hundreds stays bounded.
@@ -19,6 +29,8 @@ const MAX_ADDRS: usize = 8;
 const HANDSHAKE_SOCKETS: usize = 2;
 const LEGACY_SOCKETS: usize = 3;
 const WEAK_CIPHER_SOCKETS: usize = 8;
+/// Connections the suite scan holds open at once (one per line of rounds in flight).
+const SUITE_SOCKETS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TlsFactError {
@@ -45,6 +57,10 @@ pub struct TlsFacts {
     handshake: Gathered<HandshakeScan>,
     legacy: Gathered<LegacyScan>,
     weak_ciphers: Gathered<WeakCipherScan>,
+    suites: Gathered<SuiteScan>,
+    renegotiation: Gathered<Result<RenegotiationProbe, RenegotiationError>>,
+    /// The raw probe's TLS 1.2 chain with its verdicts, judged once when rustls got none.
+    raw_chain: OnceLock<Option<CapturedChain>>,
 }
 
 impl TlsFacts {
@@ -116,6 +132,43 @@ impl TlsFacts {
                 })
                 .await
                 .map_err(TlsFactError::Runtime)
+            })
+            .await
+    }
+}
+
+impl TlsFacts {
+    pub async fn suites(
+        &self,
+        target: &Target,
+        net: &NetRuntime,
+    ) -> &Result<SuiteScan, TlsFactError> {
+        self.suites
+            .get_or_init(|| async {
+                let endpoint = self.endpoint(target, net).await.clone()?;
+                let timeout = target.timeout;
+                let parallel = net.granted(SUITE_SOCKETS);
+                net.blocking(parallel, move || {
+                    suite_scan::scan(&endpoint, timeout, parallel)
+                })
+                .await
+                .map_err(TlsFactError::Runtime)
+            })
+            .await
+    }
+
+    pub async fn renegotiation(
+        &self,
+        target: &Target,
+        net: &NetRuntime,
+    ) -> &Result<Result<RenegotiationProbe, RenegotiationError>, TlsFactError> {
+        self.renegotiation
+            .get_or_init(|| async {
+                let endpoint = self.endpoint(target, net).await.clone()?;
+                let timeout = target.timeout;
+                net.blocking(1, move || renegotiation::probe(&endpoint, timeout))
+                    .await
+                    .map_err(TlsFactError::Runtime)
             })
             .await
     }
@@ -235,6 +288,64 @@ impl<'a> TlsView<'a> {
         self.url()?;
         let gathered = self.net.block_on(self.facts.legacy(self.target, self.net));
         self.read("probe SSL 3.0, TLS 1.0 and TLS 1.1", gathered)
+    }
+
+    pub fn suites(&self) -> Result<&'a SuiteScan, Unavailable> {
+        self.url()?;
+        let gathered = self.net.block_on(self.facts.suites(self.target, self.net));
+        self.read("enumerate cipher suites", gathered)
+    }
+
+    /// The client-initiated renegotiation probe; its own failure (e.g. the server speaks no
+    /// suite the probe implements) is part of the fact.
+    pub fn renegotiation(
+        &self,
+    ) -> Result<&'a Result<RenegotiationProbe, RenegotiationError>, Unavailable> {
+        self.url()?;
+        let gathered = self
+            .net
+            .block_on(self.facts.renegotiation(self.target, self.net));
+        self.read("probe renegotiation", gathered)
+    }
+
+    /// The chain the server presents: from the rustls handshakes, or, when no strict client
+    /// got one (a CBC-only or static-RSA-only server), from the raw TLS 1.2 probe, judged the
+    /// same way. `Err` says why neither produced one.
+    pub fn certificate(&self) -> Result<PresentedChain<'a>, Unavailable> {
+        let url = self.url()?;
+        let scan = self.handshake()?;
+        if let (Some(chain), Some(v)) = (&scan.chain, scan.chain_from) {
+            return Ok(PresentedChain {
+                chain,
+                roots: &scan.roots,
+                via: format!("the {} handshake", v.label()),
+                label: &scan.label,
+            });
+        }
+        let raw = self.suites().ok();
+        let judged = raw.and_then(|raw| {
+            self.facts
+                .raw_chain
+                .get_or_init(|| judge_raw_chain(raw, &url.host, &scan.roots))
+                .as_ref()
+                .map(|chain| (raw, chain))
+        });
+        match judged {
+            Some((raw, chain)) => Ok(PresentedChain {
+                chain,
+                roots: &scan.roots,
+                via: format!(
+                    "the raw {} probe",
+                    version_name(raw.chain.as_ref().map(|c| c.version).unwrap_or_default())
+                ),
+                label: &scan.label,
+            }),
+            None => Err(Unavailable::error(
+                format!("{} certificate", scan.label),
+                why_no_chain(scan, raw),
+            )
+            .at(self.location())),
+        }
     }
 
     pub fn weak_ciphers(&self) -> Result<&'a WeakCipherScan, Unavailable> {

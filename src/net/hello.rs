@@ -21,19 +21,36 @@ const CONTENT_APPLICATION_DATA: u8 = 23;
 const HANDSHAKE_HELLO_REQUEST: u8 = 0;
 const HANDSHAKE_CLIENT_HELLO: u8 = 1;
 const HANDSHAKE_SERVER_HELLO: u8 = 2;
+const HANDSHAKE_CERTIFICATE: u8 = 11;
+const HANDSHAKE_SERVER_KEY_EXCHANGE: u8 = 12;
+const HANDSHAKE_CERTIFICATE_REQUEST: u8 = 13;
+const HANDSHAKE_SERVER_HELLO_DONE: u8 = 14;
+const HANDSHAKE_CERTIFICATE_STATUS: u8 = 22;
 
 const EXT_SERVER_NAME: u16 = 0;
+const EXT_STATUS_REQUEST: u16 = 5;
 const EXT_SUPPORTED_GROUPS: u16 = 10;
 const EXT_EC_POINT_FORMATS: u16 = 11;
 const EXT_SIGNATURE_ALGORITHMS: u16 = 13;
 const EXT_PADDING: u16 = 21;
 const EXT_SUPPORTED_VERSIONS: u16 = 43;
+const EXT_KEY_SHARE: u16 = 51;
+const EXT_RENEGOTIATION_INFO: u16 = 0xFF01;
+
+/// x25519, the group TLS 1.3 hellos send a key share for.
+pub const GROUP_X25519: u16 = 0x001D;
+
+/// The ServerHello random that marks a TLS 1.3 HelloRetryRequest (RFC 8446 4.1.3).
+const HELLO_RETRY_RANDOM: [u8; 32] = [
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+];
 
 /// Signals secure renegotiation without an extension, which SSL 3.0 hellos cannot carry.
 pub const RENEGOTIATION_INFO_SCSV: u16 = 0x00FF;
 
 /// x25519, secp256r1, secp384r1, secp521r1: what ECDHE servers of every era pick from.
-const GROUPS: [u16; 4] = [0x001D, 0x0017, 0x0018, 0x0019];
+pub const GROUPS: [u16; 4] = [0x001D, 0x0017, 0x0018, 0x0019];
 
 /// Every signature scheme a TLS 1.2 server might sign with, SHA-1 included, so the hello is
 /// never refused for want of a scheme before the server looks at the cipher suites.
@@ -47,17 +64,17 @@ const MAX_RECORD_LEN: usize = 16384 + 2048;
 /// Bounds on what is read while waiting for the ServerHello.
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 pub const MAX_RECORDS: usize = 32;
+/// Bounds on a whole TLS 1.2 server flight (ServerHello to ServerHelloDone): certificate
+/// chains of a dozen large certificates fit, anything bigger is not a sane server.
+pub const MAX_FLIGHT_BYTES: usize = 256 * 1024;
+pub const MAX_FLIGHT_RECORDS: usize = 128;
 
 /// "SSL 3.0", "TLS 1.2", ... for a wire version.
 pub fn version_name(version: u16) -> String {
-    match version {
-        0x0002 => "SSL 2.0".into(),
-        SSL3 => "SSL 3.0".into(),
-        TLS10 => "TLS 1.0".into(),
-        TLS11 => "TLS 1.1".into(),
-        TLS12 => "TLS 1.2".into(),
-        TLS13 => "TLS 1.3".into(),
-        other => format!("version 0x{other:04x}"),
+    match crate::net::version::TlsVersion::from_wire(version) {
+        Some(v) => v.label().to_string(),
+        None if version == 0x0002 => "SSL 2.0".into(),
+        None => format!("version 0x{version:04x}"),
     }
 }
 
@@ -70,23 +87,41 @@ pub fn sni_name(host: &str) -> Option<&str> {
 }
 
 /// What a probe offers: the version (also the highest one acceptable to us) and the suites.
+/// A `TLS13` hello is sent as real clients do: legacy version 1.2 plus `supported_versions`
+/// and an x25519 key share taken from `extras.key_share`.
 #[derive(Debug, Clone)]
 pub struct ClientHello<'a> {
     pub version: u16,
     pub cipher_suites: &'a [u16],
     /// Sent as SNI unless the hello is SSL 3.0 (which has no extensions).
     pub server_name: Option<&'a str>,
+    pub extras: HelloExtras<'a>,
+}
+
+/// Optional parts of a hello, for probes that need more than the version and suites.
+#[derive(Debug, Clone, Default)]
+pub struct HelloExtras<'a> {
+    /// The groups offered for (EC)DHE; [`GROUPS`] when `None`.
+    pub groups: Option<&'a [u16]>,
+    /// Ask for a stapled OCSP response (`status_request`).
+    pub status_request: bool,
+    /// The x25519 public key for a TLS 1.3 hello.
+    pub key_share: Option<&'a [u8]>,
+    /// Send `renegotiation_info` with this data (empty on a first handshake, the client's
+    /// Finished verify_data when renegotiating) instead of the signalling suite.
+    pub renegotiation_info: Option<&'a [u8]>,
 }
 
 impl ClientHello<'_> {
     /// The complete record to write to the socket.
     pub fn to_record(&self, random: &[u8; 32]) -> Vec<u8> {
         let mut body = Vec::with_capacity(512);
-        put_u16(&mut body, self.version);
+        put_u16(&mut body, self.version.min(TLS12));
         body.extend_from_slice(random);
         body.push(0); // no session id: nothing to resume
         let mut suites: Vec<u16> = self.cipher_suites.to_vec();
-        if !suites.contains(&RENEGOTIATION_INFO_SCSV) {
+        let scsv_wanted = self.extras.renegotiation_info.is_none() && self.version < TLS13;
+        if scsv_wanted && !suites.contains(&RENEGOTIATION_INFO_SCSV) {
             suites.push(RENEGOTIATION_INFO_SCSV);
         }
         put_u16(&mut body, (suites.len() * 2) as u16);
@@ -134,11 +169,31 @@ impl ClientHello<'_> {
             data.extend_from_slice(&list);
             put_extension(&mut ext, EXT_SERVER_NAME, &data);
         }
+        let offered_groups = self.extras.groups.unwrap_or(&GROUPS);
         let mut groups = Vec::new();
-        put_u16(&mut groups, (GROUPS.len() * 2) as u16);
-        GROUPS.iter().for_each(|g| put_u16(&mut groups, *g));
+        put_u16(&mut groups, (offered_groups.len() * 2) as u16);
+        offered_groups.iter().for_each(|g| put_u16(&mut groups, *g));
         put_extension(&mut ext, EXT_SUPPORTED_GROUPS, &groups);
         put_extension(&mut ext, EXT_EC_POINT_FORMATS, &[1, 0]); // uncompressed only
+        if self.extras.status_request {
+            // OCSP, no responder ids, no request extensions.
+            put_extension(&mut ext, EXT_STATUS_REQUEST, &[1, 0, 0, 0, 0]);
+        }
+        if let Some(info) = self.extras.renegotiation_info {
+            let mut data = vec![info.len() as u8];
+            data.extend_from_slice(info);
+            put_extension(&mut ext, EXT_RENEGOTIATION_INFO, &data);
+        }
+        if self.version >= TLS13 {
+            put_extension(&mut ext, EXT_SUPPORTED_VERSIONS, &[2, 0x03, 0x04]);
+            let key = self.extras.key_share.unwrap_or(&[]);
+            let mut share = Vec::new();
+            put_u16(&mut share, (4 + key.len()) as u16);
+            put_u16(&mut share, GROUP_X25519);
+            put_u16(&mut share, key.len() as u16);
+            share.extend_from_slice(key);
+            put_extension(&mut ext, EXT_KEY_SHARE, &share);
+        }
         if self.version >= TLS12 {
             let mut schemes = Vec::new();
             put_u16(&mut schemes, (SIGNATURE_SCHEMES.len() * 2) as u16);
@@ -177,11 +232,19 @@ fn put_extension(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
 }
 
 /// The parts of a ServerHello a probe needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ServerHello {
     /// The negotiated version: `supported_versions` when present, else the legacy field.
     pub version: u16,
     pub cipher_suite: u16,
+    /// `renegotiation_info` came back: the server supports RFC 5746 secure renegotiation.
+    pub secure_renegotiation: bool,
+    /// `status_request` came back: a CertificateStatus (stapled OCSP) message follows.
+    pub stapling_promised: bool,
+    /// A TLS 1.3 HelloRetryRequest: the suite is chosen, the key share was not liked.
+    pub hello_retry: bool,
+    /// The server random (the renegotiation client needs it for its keys).
+    pub random: [u8; 32],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +319,34 @@ pub enum ServerAnswer {
     Invalid(String),
 }
 
-/// Reassembles a server's answer from the bytes read so far, up to the ServerHello.
+/// The rest of a TLS 1.2 (or older) server flight after the ServerHello, all plaintext.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flight {
+    /// DER certificates in the order sent (leaf first); empty when no Certificate came.
+    pub certificates: Vec<Vec<u8>>,
+    /// The stapled OCSP response from a CertificateStatus message.
+    pub ocsp_response: Option<Vec<u8>>,
+    /// The ServerKeyExchange body, for (EC)DHE suites.
+    pub server_key_exchange: Option<Vec<u8>>,
+    /// ServerHelloDone arrived: the flight is complete.
+    pub done: bool,
+    /// Why the flight ended early (alert, closed connection, malformed message), if it did.
+    pub ended_early: Option<String>,
+}
+
+/// Where an [`AnswerReader`] stops.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReadUntil {
+    /// The first ServerHello (or refusal).
+    #[default]
+    ServerHello,
+    /// ServerHelloDone, collecting the Certificate, CertificateStatus and ServerKeyExchange on
+    /// the way; a TLS 1.3 ServerHello ends it at once (the rest is encrypted).
+    ServerHelloDone,
+}
+
+/// Reassembles a server's answer from the bytes read so far, up to the ServerHello (or up to
+/// ServerHelloDone, see [`ReadUntil`]).
 #[derive(Debug, Default)]
 pub struct AnswerReader {
     pending: Vec<u8>,
@@ -265,6 +355,9 @@ pub struct AnswerReader {
     total: usize,
     records: usize,
     warning: Option<Alert>,
+    until: ReadUntil,
+    hello: Option<ServerHello>,
+    flight: Flight,
 }
 
 impl AnswerReader {
@@ -272,14 +365,35 @@ impl AnswerReader {
         Self::default()
     }
 
+    /// A reader that goes on to ServerHelloDone; [`AnswerReader::flight`] has what came.
+    pub fn for_flight() -> Self {
+        AnswerReader {
+            until: ReadUntil::ServerHelloDone,
+            ..Self::default()
+        }
+    }
+
+    /// What followed the ServerHello (empty when reading stopped at the ServerHello).
+    pub fn flight(&self) -> &Flight {
+        &self.flight
+    }
+
+    fn limits(&self) -> (usize, usize) {
+        match self.until {
+            ReadUntil::ServerHello => (MAX_ANSWER_BYTES, MAX_RECORDS),
+            ReadUntil::ServerHelloDone => (MAX_FLIGHT_BYTES, MAX_FLIGHT_RECORDS),
+        }
+    }
+
     /// Takes the next bytes from the socket; returns the answer as soon as it is complete.
     pub fn feed(&mut self, bytes: &[u8]) -> Option<ServerAnswer> {
-        let take = bytes.len().min(MAX_ANSWER_BYTES - self.total);
+        let (max_bytes, max_records) = self.limits();
+        let take = bytes.len().min(max_bytes - self.total);
         self.pending.extend_from_slice(&bytes[..take]);
         self.total += take;
         loop {
             if let Some(problem) = self.header_problem() {
-                return Some(ServerAnswer::Invalid(problem));
+                return Some(self.end(ServerAnswer::Invalid(problem)));
             }
             if self.pending.len() < 5 {
                 break;
@@ -294,27 +408,67 @@ impl AnswerReader {
             if let Some(answer) = self.on_record(content_type, &payload) {
                 return Some(answer);
             }
-            if self.records >= MAX_RECORDS {
-                return Some(ServerAnswer::Invalid(format!(
-                    "no ServerHello within the first {MAX_RECORDS} records"
-                )));
+            if self.records >= max_records {
+                let what = self.awaited();
+                return Some(self.end(ServerAnswer::Invalid(format!(
+                    "no {what} within the first {max_records} records"
+                ))));
             }
         }
-        if self.total >= MAX_ANSWER_BYTES {
-            return Some(ServerAnswer::Invalid(format!(
-                "no ServerHello within the first {} KiB",
-                MAX_ANSWER_BYTES / 1024
-            )));
+        if self.total >= max_bytes {
+            let what = self.awaited();
+            return Some(self.end(ServerAnswer::Invalid(format!(
+                "no {what} within the first {} KiB",
+                max_bytes / 1024
+            ))));
         }
         None
     }
 
     /// The answer when the connection ends before one was complete.
-    pub fn finish(&self, reset: bool) -> ServerAnswer {
+    pub fn finish(&mut self, reset: bool) -> ServerAnswer {
+        let closed = if reset {
+            "connection reset"
+        } else {
+            "connection closed"
+        };
         match self.warning {
-            Some(alert) => ServerAnswer::Alert(alert),
+            Some(alert) => self.end(ServerAnswer::Alert(alert)),
+            None if self.hello.is_some() => self.end(ServerAnswer::Invalid(closed.into())),
             None => ServerAnswer::Closed { reset },
         }
+    }
+
+    /// When time runs out mid-flight: the ServerHello already read, with the flight marked
+    /// as ended early; `None` when no ServerHello came.
+    pub fn give_up(&mut self, why: &str) -> Option<ServerAnswer> {
+        self.hello?;
+        Some(self.end(ServerAnswer::Invalid(why.to_string())))
+    }
+
+    fn awaited(&self) -> &'static str {
+        if self.hello.is_some() {
+            "ServerHelloDone"
+        } else {
+            "ServerHello"
+        }
+    }
+
+    /// Once the ServerHello is in, whatever stops the flight still leaves the server's choice
+    /// standing: the answer is the ServerHello, and the flight says why it ended early.
+    fn end(&mut self, answer: ServerAnswer) -> ServerAnswer {
+        let Some(hello) = self.hello else {
+            return answer;
+        };
+        let why = match answer {
+            ServerAnswer::Alert(a) => a.to_string(),
+            ServerAnswer::Closed { reset: true } => "connection reset".into(),
+            ServerAnswer::Closed { reset: false } => "connection closed".into(),
+            ServerAnswer::Invalid(why) => why,
+            ServerAnswer::Hello(_) => return answer,
+        };
+        self.flight.ended_early = Some(why);
+        ServerAnswer::Hello(hello)
     }
 
     /// Checks the (possibly partial) header of the next record, so that non-TLS bytes are
@@ -358,42 +512,64 @@ impl AnswerReader {
                     self.alert.drain(..2);
                     // A warning (e.g. unrecognized_name) does not end the handshake by itself.
                     if alert.is_fatal() || alert.description == 0 {
-                        return Some(ServerAnswer::Alert(alert));
+                        return Some(self.end(ServerAnswer::Alert(alert)));
                     }
                     self.warning = Some(alert);
                 }
                 None
             }
-            CONTENT_CHANGE_CIPHER_SPEC => Some(ServerAnswer::Invalid(
-                "ChangeCipherSpec before any ServerHello".into(),
-            )),
-            _ => Some(ServerAnswer::Invalid(
-                "application data before any ServerHello".into(),
-            )),
+            CONTENT_CHANGE_CIPHER_SPEC => {
+                let what = self.awaited();
+                Some(self.end(ServerAnswer::Invalid(format!(
+                    "ChangeCipherSpec before any {what}"
+                ))))
+            }
+            _ => {
+                let what = self.awaited();
+                Some(self.end(ServerAnswer::Invalid(format!(
+                    "application data before any {what}"
+                ))))
+            }
         }
     }
 
     fn next_handshake_message(&mut self) -> Option<ServerAnswer> {
+        let (max_bytes, _) = self.limits();
         while self.handshake.len() >= 4 {
             let kind = self.handshake[0];
             let len = (usize::from(self.handshake[1]) << 16)
                 | (usize::from(self.handshake[2]) << 8)
                 | usize::from(self.handshake[3]);
-            if len > MAX_ANSWER_BYTES {
-                return Some(ServerAnswer::Invalid(format!(
+            if len > max_bytes {
+                return Some(self.end(ServerAnswer::Invalid(format!(
                     "handshake message of {len} bytes announced"
-                )));
+                ))));
             }
             if self.handshake.len() < 4 + len {
                 return None;
             }
             let body: Vec<u8> = self.handshake.drain(..4 + len).skip(4).collect();
+            if self.hello.is_some() {
+                if let Some(answer) = self.on_flight_message(kind, body) {
+                    return Some(answer);
+                }
+                continue;
+            }
             match kind {
                 HANDSHAKE_SERVER_HELLO => {
-                    return Some(match parse_server_hello(&body) {
-                        Ok(hello) => ServerAnswer::Hello(hello),
-                        Err(e) => ServerAnswer::Invalid(format!("malformed ServerHello: {e}")),
-                    })
+                    let hello = match parse_server_hello(&body) {
+                        Ok(hello) => hello,
+                        Err(e) => {
+                            return Some(ServerAnswer::Invalid(format!(
+                                "malformed ServerHello: {e}"
+                            )))
+                        }
+                    };
+                    let last = self.until == ReadUntil::ServerHello || hello.version >= TLS13;
+                    if last {
+                        return Some(ServerAnswer::Hello(hello));
+                    }
+                    self.hello = Some(hello);
                 }
                 HANDSHAKE_HELLO_REQUEST => continue,
                 other => {
@@ -405,6 +581,63 @@ impl AnswerReader {
         }
         None
     }
+
+    /// A message after the ServerHello of a TLS 1.2-or-older flight.
+    fn on_flight_message(&mut self, kind: u8, body: Vec<u8>) -> Option<ServerAnswer> {
+        let parsed = match kind {
+            HANDSHAKE_CERTIFICATE => parse_certificate_list(&body).map(|certs| {
+                self.flight.certificates = certs;
+            }),
+            HANDSHAKE_CERTIFICATE_STATUS => parse_certificate_status(&body).map(|ocsp| {
+                self.flight.ocsp_response = Some(ocsp);
+            }),
+            HANDSHAKE_SERVER_KEY_EXCHANGE => {
+                self.flight.server_key_exchange = Some(body);
+                Ok(())
+            }
+            HANDSHAKE_CERTIFICATE_REQUEST => Ok(()),
+            HANDSHAKE_SERVER_HELLO_DONE => {
+                self.flight.done = true;
+                return self.hello.map(ServerAnswer::Hello);
+            }
+            other => Err(format!("unexpected handshake message type {other}")),
+        };
+        match parsed {
+            Ok(()) => None,
+            Err(e) => Some(self.end(ServerAnswer::Invalid(e))),
+        }
+    }
+}
+
+/// Certificate message (TLS 1.2): a u24-length list of u24-length DER certificates.
+pub fn parse_certificate_list(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    /// More than any real chain; extra certificates are not kept.
+    const MAX_CERTS: usize = 16;
+    let mut f = Fields { data: body };
+    let total = f.u24("certificate list length")?;
+    let mut list = Fields {
+        data: f.bytes(total, "certificate list")?,
+    };
+    let mut certs = Vec::new();
+    while !list.data.is_empty() {
+        let len = list.u24("certificate length")?;
+        let der = list.bytes(len, "certificate")?;
+        if certs.len() < MAX_CERTS {
+            certs.push(der.to_vec());
+        }
+    }
+    Ok(certs)
+}
+
+/// CertificateStatus: status_type ocsp(1) and the u24-length DER OCSPResponse.
+fn parse_certificate_status(body: &[u8]) -> Result<Vec<u8>, String> {
+    let mut f = Fields { data: body };
+    let kind = f.u8("status type")?;
+    if kind != 1 {
+        return Err(format!("CertificateStatus of type {kind}"));
+    }
+    let len = f.u24("OCSP response length")?;
+    Ok(f.bytes(len, "OCSP response")?.to_vec())
 }
 
 /// Reads big-endian fields from a slice, failing instead of panicking at its end.
@@ -430,12 +663,18 @@ impl<'a> Fields<'a> {
         let b = self.bytes(2, what)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
+
+    fn u24(&mut self, what: &str) -> Result<usize, String> {
+        let b = self.bytes(3, what)?;
+        Ok((usize::from(b[0]) << 16) | (usize::from(b[1]) << 8) | usize::from(b[2]))
+    }
 }
 
 pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
     let mut f = Fields { data: body };
     let legacy_version = f.u16("version")?;
-    f.bytes(32, "random")?;
+    let mut random = [0u8; 32];
+    random.copy_from_slice(f.bytes(32, "random")?);
     let session_id_len = f.u8("session id")?;
     if session_id_len > 32 {
         return Err(format!("session id of {session_id_len} bytes"));
@@ -444,6 +683,8 @@ pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
     let cipher_suite = f.u16("cipher suite")?;
     f.u8("compression method")?;
     let mut version = legacy_version;
+    let mut secure_renegotiation = false;
+    let mut stapling_promised = false;
     if !f.data.is_empty() {
         let ext_len = f.u16("extensions length")?;
         let mut exts = Fields {
@@ -459,11 +700,17 @@ pub fn parse_server_hello(body: &[u8]) -> Result<ServerHello, String> {
                 };
                 version = u16::from_be_bytes([*hi, *lo]);
             }
+            secure_renegotiation |= kind == EXT_RENEGOTIATION_INFO;
+            stapling_promised |= kind == EXT_STATUS_REQUEST;
         }
     }
     Ok(ServerHello {
         version,
         cipher_suite,
+        secure_renegotiation,
+        stapling_promised,
+        hello_retry: random == HELLO_RETRY_RANDOM,
+        random,
     })
 }
 
@@ -502,382 +749,4 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const RANDOM: [u8; 32] = [7; 32];
-
-    /// A handshake record holding the given messages.
-    fn handshake_record(messages: &[Vec<u8>]) -> Vec<u8> {
-        let body: Vec<u8> = messages.concat();
-        record(CONTENT_HANDSHAKE, TLS12, &body)
-    }
-
-    fn record(content_type: u8, version: u16, body: &[u8]) -> Vec<u8> {
-        let mut r = vec![content_type];
-        put_u16(&mut r, version);
-        put_u16(&mut r, body.len() as u16);
-        r.extend_from_slice(body);
-        r
-    }
-
-    fn message(kind: u8, body: &[u8]) -> Vec<u8> {
-        let mut m = vec![kind];
-        put_u24(&mut m, body.len());
-        m.extend_from_slice(body);
-        m
-    }
-
-    fn server_hello_body(version: u16, suite: u16, extensions: Option<&[u8]>) -> Vec<u8> {
-        let mut b = Vec::new();
-        put_u16(&mut b, version);
-        b.extend_from_slice(&[9; 32]);
-        b.push(32);
-        b.extend_from_slice(&[1; 32]);
-        put_u16(&mut b, suite);
-        b.push(0);
-        if let Some(ext) = extensions {
-            put_u16(&mut b, ext.len() as u16);
-            b.extend_from_slice(ext);
-        }
-        b
-    }
-
-    fn server_hello(version: u16, suite: u16) -> Vec<u8> {
-        message(
-            HANDSHAKE_SERVER_HELLO,
-            &server_hello_body(version, suite, None),
-        )
-    }
-
-    fn feed_all(chunks: &[&[u8]]) -> Option<ServerAnswer> {
-        let mut reader = AnswerReader::new();
-        for chunk in chunks {
-            if let Some(answer) = reader.feed(chunk) {
-                return Some(answer);
-            }
-        }
-        None
-    }
-
-    /// Extension types with their data, in the order sent.
-    type Extensions = Vec<(u16, Vec<u8>)>;
-
-    /// Walks a ClientHello record and returns (record version, client version, suites,
-    /// extensions), checking every length field on the way.
-    fn dissect(record: &[u8]) -> (u16, u16, Vec<u16>, Extensions) {
-        let mut f = Fields { data: record };
-        assert_eq!(f.u8("type").unwrap(), CONTENT_HANDSHAKE);
-        let record_version = f.u16("v").unwrap();
-        let len = f.u16("len").unwrap();
-        assert_eq!(usize::from(len), f.data.len(), "record length");
-        assert_eq!(f.u8("hs").unwrap(), HANDSHAKE_CLIENT_HELLO);
-        let hs_len = f.bytes(3, "len").unwrap();
-        let hs_len = (usize::from(hs_len[1]) << 8) | usize::from(hs_len[2]);
-        assert_eq!(hs_len, f.data.len(), "handshake length");
-        let client_version = f.u16("cv").unwrap();
-        assert_eq!(f.bytes(32, "random").unwrap(), &RANDOM);
-        assert_eq!(f.u8("sid").unwrap(), 0);
-        let n = f.u16("suites").unwrap();
-        let suites = (0..n / 2).map(|_| f.u16("s").unwrap()).collect();
-        assert_eq!(f.bytes(2, "compression").unwrap(), &[1, 0]);
-        let mut exts = Vec::new();
-        if !f.data.is_empty() {
-            let total = f.u16("ext len").unwrap();
-            assert_eq!(usize::from(total), f.data.len(), "extensions length");
-            while !f.data.is_empty() {
-                let kind = f.u16("k").unwrap();
-                let len = f.u16("l").unwrap();
-                exts.push((kind, f.bytes(usize::from(len), "d").unwrap().to_vec()));
-            }
-        }
-        (record_version, client_version, suites, exts)
-    }
-
-    #[test]
-    fn tls10_hello_carries_sni_groups_and_scsv_but_no_signature_algorithms() {
-        let hello = ClientHello {
-            version: TLS10,
-            cipher_suites: &[0xC013, 0x002F],
-            server_name: Some("example.com"),
-        };
-        let (record_version, client_version, suites, exts) = dissect(&hello.to_record(&RANDOM));
-        assert_eq!((record_version, client_version), (TLS10, TLS10));
-        assert_eq!(suites, vec![0xC013, 0x002F, RENEGOTIATION_INFO_SCSV]);
-        let kinds: Vec<u16> = exts.iter().map(|(k, _)| *k).collect();
-        assert_eq!(
-            kinds,
-            vec![EXT_SERVER_NAME, EXT_SUPPORTED_GROUPS, EXT_EC_POINT_FORMATS]
-        );
-        let sni = &exts[0].1;
-        assert_eq!(&sni[5..], b"example.com");
-        assert_eq!(sni[2], 0, "host_name type");
-    }
-
-    #[test]
-    fn tls12_hello_adds_signature_algorithms_and_keeps_record_version_3_1() {
-        let hello = ClientHello {
-            version: TLS12,
-            cipher_suites: &[0x0002],
-            server_name: None,
-        };
-        let (record_version, client_version, _, exts) = dissect(&hello.to_record(&RANDOM));
-        assert_eq!((record_version, client_version), (TLS10, TLS12));
-        assert!(exts.iter().all(|(k, _)| *k != EXT_SERVER_NAME));
-        assert!(exts.iter().any(|(k, _)| *k == EXT_SIGNATURE_ALGORITHMS));
-    }
-
-    #[test]
-    fn ssl3_hello_has_no_extensions_at_all() {
-        let hello = ClientHello {
-            version: SSL3,
-            cipher_suites: &[0x000A],
-            server_name: None,
-        };
-        let record = hello.to_record(&RANDOM);
-        let (record_version, client_version, suites, exts) = dissect(&record);
-        assert_eq!((record_version, client_version), (SSL3, SSL3));
-        assert_eq!(suites, vec![0x000A, RENEGOTIATION_INFO_SCSV]);
-        assert!(exts.is_empty());
-        // Record header + handshake header + version + random + sid + suites + compression.
-        assert_eq!(record.len(), 5 + 4 + 2 + 32 + 1 + 2 + 4 + 2);
-    }
-
-    #[test]
-    fn hellos_between_256_and_511_bytes_are_padded_to_512() {
-        let suites: Vec<u16> = (1..=100).collect();
-        let hello = ClientHello {
-            version: TLS12,
-            cipher_suites: &suites,
-            server_name: None,
-        };
-        let record = hello.to_record(&RANDOM);
-        let (_, _, _, exts) = dissect(&record);
-        assert_eq!(exts.last().map(|(k, _)| *k), Some(EXT_PADDING));
-        assert_eq!(record.len() - 5, 512, "handshake message length");
-        let small = ClientHello {
-            version: TLS12,
-            cipher_suites: &[1],
-            server_name: None,
-        };
-        let (_, _, _, exts) = dissect(&small.to_record(&RANDOM));
-        assert!(exts.iter().all(|(k, _)| *k != EXT_PADDING));
-    }
-
-    #[test]
-    fn sni_is_omitted_for_ip_literals() {
-        assert_eq!(sni_name("example.com"), Some("example.com"));
-        assert_eq!(sni_name("127.0.0.1"), None);
-        assert_eq!(sni_name("::1"), None);
-        assert_eq!(sni_name(""), None);
-        assert_eq!(sni_name(&"a".repeat(300)), None);
-    }
-
-    #[test]
-    fn parses_a_server_hello_in_one_record() {
-        let bytes = handshake_record(&[server_hello(TLS10, 0xC013)]);
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS10,
-                cipher_suite: 0xC013
-            }))
-        );
-    }
-
-    #[test]
-    fn parses_a_record_split_across_many_reads() {
-        let bytes = handshake_record(&[server_hello(TLS11, 0x002F)]);
-        let chunks: Vec<&[u8]> = bytes.chunks(3).collect();
-        let mut reader = AnswerReader::new();
-        let mut answer = None;
-        for (i, c) in chunks.iter().enumerate() {
-            answer = reader.feed(c);
-            if i + 1 < chunks.len() {
-                assert_eq!(answer, None, "answer before the last chunk");
-            }
-        }
-        assert_eq!(
-            answer,
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS11,
-                cipher_suite: 0x002F
-            }))
-        );
-    }
-
-    #[test]
-    fn parses_a_server_hello_split_across_records() {
-        let msg = server_hello(TLS12, 0x009C);
-        let (a, b) = msg.split_at(10);
-        let bytes = [
-            record(CONTENT_HANDSHAKE, TLS12, a),
-            record(CONTENT_HANDSHAKE, TLS12, b),
-        ]
-        .concat();
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS12,
-                cipher_suite: 0x009C
-            }))
-        );
-    }
-
-    #[test]
-    fn skips_hello_request_and_stops_at_the_server_hello_among_several_messages() {
-        let certificate = message(11, &[0; 40]);
-        let bytes = handshake_record(&[
-            message(HANDSHAKE_HELLO_REQUEST, &[]),
-            server_hello(TLS12, 0x0002),
-            certificate,
-        ]);
-        assert_eq!(
-            feed_all(&[&bytes]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS12,
-                cipher_suite: 0x0002
-            }))
-        );
-    }
-
-    #[test]
-    fn supported_versions_overrides_the_legacy_version_field() {
-        let mut ext = Vec::new();
-        put_extension(&mut ext, 0xFF01, &[0]);
-        put_extension(&mut ext, EXT_SUPPORTED_VERSIONS, &TLS13.to_be_bytes());
-        let msg = message(
-            HANDSHAKE_SERVER_HELLO,
-            &server_hello_body(TLS12, 0x1301, Some(&ext)),
-        );
-        assert_eq!(
-            feed_all(&[&handshake_record(&[msg])]),
-            Some(ServerAnswer::Hello(ServerHello {
-                version: TLS13,
-                cipher_suite: 0x1301
-            }))
-        );
-    }
-
-    #[test]
-    fn fatal_alert_ends_the_answer() {
-        let bytes = record(CONTENT_ALERT, TLS10, &[2, 70]);
-        let Some(ServerAnswer::Alert(alert)) = feed_all(&[&bytes]) else {
-            panic!("expected an alert");
-        };
-        assert_eq!(alert.to_string(), "alert protocol_version");
-    }
-
-    #[test]
-    fn warning_alert_is_remembered_until_the_connection_ends() {
-        let mut reader = AnswerReader::new();
-        assert_eq!(reader.feed(&record(CONTENT_ALERT, TLS12, &[1, 112])), None);
-        let answer = reader.finish(false);
-        assert_eq!(
-            answer,
-            ServerAnswer::Alert(Alert {
-                level: 1,
-                description: 112
-            })
-        );
-        if let ServerAnswer::Alert(a) = answer {
-            assert_eq!(a.to_string(), "warning alert unrecognized_name");
-        }
-        // ...but a ServerHello after it still counts.
-        let mut reader = AnswerReader::new();
-        let bytes = [
-            record(CONTENT_ALERT, TLS12, &[1, 112]),
-            handshake_record(&[server_hello(TLS12, 0x0005)]),
-        ]
-        .concat();
-        assert!(matches!(reader.feed(&bytes), Some(ServerAnswer::Hello(_))));
-    }
-
-    #[test]
-    fn end_of_stream_without_answer_is_closed() {
-        let mut reader = AnswerReader::new();
-        let partial = handshake_record(&[server_hello(TLS12, 0x0005)]);
-        assert_eq!(reader.feed(&partial[..20]), None);
-        assert_eq!(reader.finish(true), ServerAnswer::Closed { reset: true });
-    }
-
-    #[test]
-    fn http_answer_is_described_as_not_tls() {
-        let Some(ServerAnswer::Invalid(why)) = feed_all(&[b"HTTP/1.1 400 Bad Request\r\n\r\n"])
-        else {
-            panic!("expected an invalid answer");
-        };
-        assert_eq!(
-            why,
-            "not TLS: the server answered in plain HTTP (\"HTTP/1.1 400 Bad Request\")"
-        );
-        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&[0x00, 0xff, 0x10, 0x99]]) else {
-            panic!("expected an invalid answer");
-        };
-        assert_eq!(why, "not TLS: the answer starts with bytes 00 ff 10 99");
-        let Some(ServerAnswer::Invalid(why)) = feed_all(&[b"SSH-2.0-OpenSSH_9.6\r\n"]) else {
-            panic!("expected an invalid answer");
-        };
-        assert!(why.contains("SSH"), "{why}");
-    }
-
-    #[test]
-    fn bad_version_byte_is_caught_before_the_header_is_complete() {
-        // Handshake content type, but major version 0x05: not TLS.
-        assert!(matches!(
-            feed_all(&[&[22, 5]]),
-            Some(ServerAnswer::Invalid(_))
-        ));
-    }
-
-    #[test]
-    fn oversized_record_and_too_many_records_are_refused() {
-        assert!(matches!(
-            feed_all(&[&[22, 3, 3, 0xff, 0xff]]),
-            Some(ServerAnswer::Invalid(_))
-        ));
-        let hello_request = handshake_record(&[message(HANDSHAKE_HELLO_REQUEST, &[])]);
-        let many = hello_request.repeat(MAX_RECORDS + 1);
-        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&many]) else {
-            panic!("expected the record limit");
-        };
-        assert!(why.contains("records"), "{why}");
-    }
-
-    #[test]
-    fn answer_bytes_are_bounded() {
-        // One huge handshake message that never completes.
-        let mut reader = AnswerReader::new();
-        let mut first = vec![CONTENT_HANDSHAKE, 3, 3, 0x40, 0x00, 11, 0x00, 0xff, 0xff];
-        first.resize(5 + 0x4000, 0);
-        let mut answer = reader.feed(&first);
-        let chunk = record(CONTENT_HANDSHAKE, TLS12, &[0; 0x4000]);
-        for _ in 0..8 {
-            if answer.is_some() {
-                break;
-            }
-            answer = reader.feed(&chunk);
-        }
-        assert!(
-            matches!(answer, Some(ServerAnswer::Invalid(ref why)) if why.contains("KiB")),
-            "{answer:?}"
-        );
-    }
-
-    #[test]
-    fn malformed_server_hello_is_reported_not_panicked_on() {
-        let msg = message(HANDSHAKE_SERVER_HELLO, &[3, 3, 1, 2]);
-        let Some(ServerAnswer::Invalid(why)) = feed_all(&[&handshake_record(&[msg])]) else {
-            panic!("expected an invalid answer");
-        };
-        assert_eq!(why, "malformed ServerHello: truncated at random");
-    }
-
-    #[test]
-    fn change_cipher_spec_before_server_hello_is_invalid() {
-        assert!(matches!(
-            feed_all(&[&record(CONTENT_CHANGE_CIPHER_SPEC, TLS12, &[1])]),
-            Some(ServerAnswer::Invalid(_))
-        ));
-    }
-}
+mod tests;

@@ -4,11 +4,12 @@
 //! handshake is never completed. All probes of a scan run at once, each bounded by the target's
 //! timeout, so a scan takes about as long as its slowest probe.
 
-mod exchange;
+pub mod exchange;
 pub mod suites;
 
 use crate::net::connect::{Endpoint, NetError};
 use crate::net::hello::{self, sni_name, version_name, ClientHello, ServerAnswer};
+pub use crate::net::version::TlsVersion;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,41 +18,6 @@ use suites::{suite_name, WeakClass};
 /// How many times one weak class is re-offered without the suites already accepted, to list
 /// every accepted suite rather than only the server's favourite.
 pub const MAX_ROUNDS_PER_CLASS: usize = 8;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProtocolVersion {
-    Ssl3,
-    Tls10,
-    Tls11,
-    Tls12,
-}
-
-impl ProtocolVersion {
-    /// The versions `tls.legacy-versions` probes.
-    pub const LEGACY: [ProtocolVersion; 3] = [
-        ProtocolVersion::Ssl3,
-        ProtocolVersion::Tls10,
-        ProtocolVersion::Tls11,
-    ];
-
-    pub fn wire(self) -> u16 {
-        match self {
-            ProtocolVersion::Ssl3 => hello::SSL3,
-            ProtocolVersion::Tls10 => hello::TLS10,
-            ProtocolVersion::Tls11 => hello::TLS11,
-            ProtocolVersion::Tls12 => hello::TLS12,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ProtocolVersion::Ssl3 => "SSL 3.0",
-            ProtocolVersion::Tls10 => "TLS 1.0",
-            ProtocolVersion::Tls11 => "TLS 1.1",
-            ProtocolVersion::Tls12 => "TLS 1.2",
-        }
-    }
-}
 
 /// Why a probe could not tell whether the server accepts what was offered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +69,7 @@ pub enum ProbeOutcome {
 /// SSL 3.0, TLS 1.0 and TLS 1.1, each probed on its own connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyScan {
-    pub results: Vec<(ProtocolVersion, ProbeOutcome)>,
+    pub results: Vec<(TlsVersion, ProbeOutcome)>,
 }
 
 impl LegacyScan {
@@ -122,7 +88,7 @@ pub struct ClassResult {
     pub accepted: Vec<Negotiated>,
     /// For each offered version, the refusal or failure that ended its rounds (absent when the
     /// server accepted every suite of the class, or the rounds ran out).
-    pub endings: Vec<(ProtocolVersion, ProbeOutcome)>,
+    pub endings: Vec<(TlsVersion, ProbeOutcome)>,
     /// Rounds ran out while the server was still accepting: there may be more suites.
     pub truncated: bool,
 }
@@ -188,7 +154,7 @@ fn common_failure<'a>(
 pub fn scan_legacy(endpoint: &Endpoint, timeout: Duration) -> LegacyScan {
     let offer = suites::legacy_offer();
     let results = std::thread::scope(|scope| {
-        let probes: Vec<_> = ProtocolVersion::LEGACY
+        let probes: Vec<_> = TlsVersion::LEGACY
             .into_iter()
             .map(|version| {
                 let offer = &offer;
@@ -206,7 +172,7 @@ pub fn scan_legacy(endpoint: &Endpoint, timeout: Duration) -> LegacyScan {
 
 fn probe_version(
     endpoint: &Endpoint,
-    version: ProtocolVersion,
+    version: TlsVersion,
     offer: &[u16],
     timeout: Duration,
 ) -> ProbeOutcome {
@@ -214,6 +180,7 @@ fn probe_version(
         version: version.wire(),
         cipher_suites: offer,
         server_name: server_name(endpoint, version),
+        extras: Default::default(),
     };
     match exchange::exchange(endpoint, &hello, timeout) {
         Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::ExactVersion),
@@ -223,7 +190,7 @@ fn probe_version(
 
 /// Versions each weak class is offered at: TLS 1.2 for what modern servers would pick, and
 /// TLS 1.0 for servers that stop there and for EXPORT suites, which TLS 1.1+ forbids.
-const WEAK_CLASS_VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls10];
+const WEAK_CLASS_VERSIONS: [TlsVersion; 2] = [TlsVersion::Tls12, TlsVersion::Tls10];
 
 pub fn scan_weak_ciphers(endpoint: &Endpoint, timeout: Duration) -> WeakCipherScan {
     let classes = std::thread::scope(|scope| {
@@ -272,7 +239,7 @@ struct ClassLine {
 fn enumerate_class(
     endpoint: &Endpoint,
     class: WeakClass,
-    version: ProtocolVersion,
+    version: TlsVersion,
     timeout: Duration,
 ) -> ClassLine {
     let mut remaining = class.suites();
@@ -285,6 +252,7 @@ fn enumerate_class(
             version: version.wire(),
             cipher_suites: &remaining,
             server_name: server_name(endpoint, version),
+            extras: Default::default(),
         };
         let outcome = match exchange::exchange(endpoint, &hello, timeout) {
             Ok((addr, answer)) => judge(&hello, answer, addr, Acceptance::UpToOffered),
@@ -311,9 +279,9 @@ fn enumerate_class(
     }
 }
 
-fn server_name(endpoint: &Endpoint, version: ProtocolVersion) -> Option<&str> {
+fn server_name(endpoint: &Endpoint, version: TlsVersion) -> Option<&str> {
     match version {
-        ProtocolVersion::Ssl3 => None,
+        TlsVersion::Ssl3 => None,
         _ => sni_name(&endpoint.host),
     }
 }

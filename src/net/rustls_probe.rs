@@ -19,35 +19,16 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Read from profiles as `"1.2"` / `"1.3"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum TlsVersion {
-    #[serde(rename = "1.2")]
-    Tls12,
-    #[serde(rename = "1.3")]
-    Tls13,
-}
+pub use crate::net::version::TlsVersion;
 
-impl TlsVersion {
-    pub fn label(self) -> &'static str {
-        match self {
-            TlsVersion::Tls12 => "TLS 1.2",
-            TlsVersion::Tls13 => "TLS 1.3",
-        }
-    }
-
-    fn rustls(self) -> &'static rustls::SupportedProtocolVersion {
-        match self {
-            TlsVersion::Tls12 => &rustls::version::TLS12,
-            TlsVersion::Tls13 => &rustls::version::TLS13,
-        }
-    }
-
-    fn wire(self) -> ProtocolVersion {
-        match self {
-            TlsVersion::Tls12 => ProtocolVersion::TLSv1_2,
-            TlsVersion::Tls13 => ProtocolVersion::TLSv1_3,
-        }
+/// The rustls protocol setting and wire value of the versions rustls speaks.
+fn rustls_version(
+    version: TlsVersion,
+) -> Option<(&'static rustls::SupportedProtocolVersion, ProtocolVersion)> {
+    match version {
+        TlsVersion::Tls12 => Some((&rustls::version::TLS12, ProtocolVersion::TLSv1_2)),
+        TlsVersion::Tls13 => Some((&rustls::version::TLS13, ProtocolVersion::TLSv1_3)),
+        _ => None,
     }
 }
 
@@ -81,16 +62,18 @@ pub struct HandshakeScan {
 }
 
 impl HandshakeScan {
-    pub fn outcome(&self, version: TlsVersion) -> &VersionOutcome {
+    /// The handshake at TLS 1.2 or 1.3; `None` for the versions rustls does not speak.
+    pub fn outcome(&self, version: TlsVersion) -> Option<&VersionOutcome> {
         match version {
-            TlsVersion::Tls12 => &self.tls12,
-            TlsVersion::Tls13 => &self.tls13,
+            TlsVersion::Tls12 => Some(&self.tls12),
+            TlsVersion::Tls13 => Some(&self.tls13),
+            _ => None,
         }
     }
 
     /// Why no certificate was captured, from both handshakes.
     pub fn why_no_chain(&self) -> String {
-        let describe = |v: TlsVersion| match self.outcome(v) {
+        let describe = |v: TlsVersion, outcome: &VersionOutcome| match outcome {
             VersionOutcome::Accepted {
                 later_failure: Some(f),
                 ..
@@ -103,8 +86,8 @@ impl HandshakeScan {
         format!(
             "no certificate received from {} ({}; {})",
             self.label,
-            describe(TlsVersion::Tls13),
-            describe(TlsVersion::Tls12)
+            describe(TlsVersion::Tls13, &self.tls13),
+            describe(TlsVersion::Tls12, &self.tls12)
         )
     }
 }
@@ -188,6 +171,9 @@ fn attempt(
     timeout: Duration,
 ) -> Attempt {
     let what = version.label();
+    let Some((rustls_version, _)) = rustls_version(version) else {
+        return Attempt::unknown(format!("rustls does not speak {what}"));
+    };
     let name = match ServerName::try_from(endpoint.host.as_str()) {
         Ok(name) => name.to_owned(),
         Err(_) => {
@@ -202,7 +188,7 @@ fn attempt(
         Err(e) => return Attempt::unknown(e),
     };
     let config = match ClientConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[version.rustls()])
+        .with_protocol_versions(&[rustls_version])
     {
         Ok(builder) => builder
             .dangerous()
@@ -230,11 +216,26 @@ fn attempt(
         let _ = conn.write_tls(&mut sock);
         let _ = sock.flush();
     }
+    let chain = recorder.take();
+    let weak_key = chain
+        .as_ref()
+        .and_then(|c| c.certs.first())
+        .and_then(|leaf| short_rsa_key(leaf));
+    let driven = match (driven, weak_key) {
+        // webpki reports a short RSA key as a bad handshake signature; name the real cause.
+        (
+            Err(DriveError::Tls(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::BadSignature,
+            ))),
+            Some(bits),
+        ) => Err(DriveError::Tls(rustls::Error::General(format!(
+            "the server's RSA key has {bits} bits; rustls, like browsers, refuses handshake \
+             signatures from RSA keys under 2048 bits"
+        )))),
+        (driven, _) => driven,
+    };
     let result = classify(&conn, driven, addr, version);
-    Attempt {
-        result,
-        chain: recorder.take(),
-    }
+    Attempt { result, chain }
 }
 
 enum DriveError {
@@ -252,8 +253,8 @@ fn drive(
     version: TlsVersion,
 ) -> Result<(), DriveError> {
     let during = match version {
-        TlsVersion::Tls12 => "TLS 1.2 handshake",
         TlsVersion::Tls13 => "TLS 1.3 handshake",
+        _ => "TLS 1.2 handshake",
     };
     let timed_out = || DriveError::Net(NetError::Timeout { addr, during });
     let io = |e: std::io::Error| DriveError::Net(connect::io_error(addr, during, &e));
@@ -281,6 +282,18 @@ fn drive(
     }
 }
 
+/// The modulus size of an RSA leaf key under 2048 bits, if that is what the leaf has.
+fn short_rsa_key(leaf: &CertificateDer<'_>) -> Option<usize> {
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+    match cert.public_key().parsed().ok()? {
+        x509_parser::public_key::PublicKey::RSA(rsa) => {
+            let bits = rsa.key_size();
+            (bits < 2048).then_some(bits)
+        }
+        _ => None,
+    }
+}
+
 fn remaining(deadline: Instant) -> Option<Duration> {
     deadline
         .checked_duration_since(Instant::now())
@@ -294,7 +307,8 @@ fn classify(
     version: TlsVersion,
 ) -> Raw {
     let what = version.label();
-    if conn.protocol_version() == Some(version.wire()) {
+    let wanted = rustls_version(version).map(|(_, wire)| wire);
+    if conn.protocol_version().is_some() && conn.protocol_version() == wanted {
         let suite = conn
             .negotiated_cipher_suite()
             .map(|s| format!("{:?}", s.suite()))
@@ -348,21 +362,13 @@ fn classify(
     }
 }
 
-/// Alert names as in the RFCs (`protocol_version`), not Rust's `ProtocolVersion`.
+/// Alert names as in the RFCs (`protocol_version`), from the one table in `hello`.
 fn alert_name(alert: AlertDescription) -> String {
-    let camel = format!("{alert:?}");
-    let mut out = String::with_capacity(camel.len() + 4);
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
+    crate::net::hello::Alert {
+        level: 2,
+        description: u8::from(alert),
     }
-    out
+    .description_name()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! failure and warning, and a closing summary.
 
 use super::{FailOn, Report};
-use crate::finding::{Category, Finding, Status};
+use crate::finding::{Category, Finding, Severity, Status};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 
@@ -143,7 +143,14 @@ fn write_finding(out: &mut String, f: &Finding, style: Style) {
         style.dim(&format!("({})", f.id))
     );
     match f.status {
-        Status::Pass => {}
+        // The message names what passed ("TLS 1.0 is not accepted"), so lines of one check
+        // can be told apart; information lines also show what was found.
+        Status::Pass => {
+            let _ = writeln!(out, "          {}", style.dim(&f.message));
+            if f.severity == Severity::Info && !f.actual.is_empty() {
+                let _ = writeln!(out, "          {}", style.dim(&f.actual));
+            }
+        }
         Status::Skip => {
             let _ = writeln!(
                 out,

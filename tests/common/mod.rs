@@ -1,6 +1,10 @@
 //! Shared helpers for end-to-end tests: run the real binary and read its JSON report.
 #![allow(dead_code)]
 
+pub mod dns;
+pub mod host;
+pub mod openssl;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -158,5 +162,24 @@ pub fn git(root: &Path, args: &[&str]) {
     assert!(ok, "git {args:?} failed");
 }
 
-pub mod dns;
-pub mod host;
+/// Runs `rampart audit --profile baseline --json` against a loopback TLS server on `port`,
+/// named `localhost` (pinned to 127.0.0.1), with `extra` arguments (`--only`, `--ca-file`...),
+/// and returns the report.
+pub fn audit_localhost(port: u16, extra: &[&str]) -> Value {
+    let url = format!("https://localhost:{port}");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let mut args = vec![
+        "audit",
+        "--profile",
+        "baseline",
+        "--url",
+        &url,
+        "--resolve",
+        &resolve,
+        "--json",
+        "--timeout",
+        "3",
+    ];
+    args.extend_from_slice(extra);
+    run(&args).json()
+}

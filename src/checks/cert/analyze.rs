@@ -70,6 +70,48 @@ pub struct CertInfo {
     /// Index of the presented certificate that issued this one (name match and, where the
     /// algorithm allows, a verified signature).
     pub issued_by: Option<usize>,
+    /// The keyUsage extension, when present.
+    pub key_usage: Option<KeyUsageBits>,
+    /// The extendedKeyUsage purposes, when the extension is present.
+    pub extended_key_usage: Option<ExtendedUsage>,
+    /// The TLS Feature extension (RFC 7633) asks for status_request: OCSP must-staple.
+    pub must_staple: bool,
+}
+
+/// The keyUsage bits a TLS server certificate is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyUsageBits {
+    pub digital_signature: bool,
+    pub key_encipherment: bool,
+    pub key_agreement: bool,
+    pub key_cert_sign: bool,
+}
+
+impl KeyUsageBits {
+    pub fn describe(&self) -> String {
+        let names: Vec<&str> = [
+            (self.digital_signature, "digitalSignature"),
+            (self.key_encipherment, "keyEncipherment"),
+            (self.key_agreement, "keyAgreement"),
+            (self.key_cert_sign, "keyCertSign"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        if names.is_empty() {
+            "no usage bit a TLS server needs".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// The extendedKeyUsage purposes that matter for a TLS server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExtendedUsage {
+    pub server_auth: bool,
+    pub any: bool,
+    pub client_auth: bool,
 }
 
 impl CertInfo {
@@ -186,7 +228,55 @@ fn describe(cert: &X509Certificate<'_>) -> CertInfo {
         weak_signature_hash: is_weak_signature(&sig_oid, pss_hash.as_deref()),
         self_signature,
         issued_by: None,
+        key_usage: key_usage(cert),
+        extended_key_usage: extended_usage(cert),
+        must_staple: must_staple(cert),
     }
+}
+
+fn key_usage(cert: &X509Certificate<'_>) -> Option<KeyUsageBits> {
+    let ku = cert.key_usage().ok()??.value;
+    Some(KeyUsageBits {
+        digital_signature: ku.digital_signature(),
+        key_encipherment: ku.key_encipherment(),
+        key_agreement: ku.key_agreement(),
+        key_cert_sign: ku.key_cert_sign(),
+    })
+}
+
+fn extended_usage(cert: &X509Certificate<'_>) -> Option<ExtendedUsage> {
+    let eku = cert.extended_key_usage().ok()??.value;
+    Some(ExtendedUsage {
+        server_auth: eku.server_auth,
+        any: eku.any,
+        client_auth: eku.client_auth,
+    })
+}
+
+const TLS_FEATURE: &str = "1.3.6.1.5.5.7.1.24";
+
+/// The TLS Feature extension is a SEQUENCE OF INTEGER; status_request is 5.
+fn must_staple(cert: &X509Certificate<'_>) -> bool {
+    cert.extensions()
+        .iter()
+        .filter(|ext| ext.oid.to_id_string() == TLS_FEATURE)
+        .any(|ext| sequence_contents(ext.value).is_some_and(|items| lists_feature(items, 5)))
+}
+
+/// Walks DER INTEGERs (short lengths only, as TLS feature numbers are small).
+fn lists_feature(mut items: &[u8], feature: u8) -> bool {
+    const INTEGER: u8 = 0x02;
+    while let [INTEGER, len, rest @ ..] = items {
+        let len = usize::from(*len);
+        let Some(value) = rest.get(..len) else {
+            return false;
+        };
+        if value == [feature] {
+            return true;
+        }
+        items = &rest[len..];
+    }
+    false
 }
 
 /// Whether `issuer` issued `cert`: names match and, when the algorithm can be checked, the

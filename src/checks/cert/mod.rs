@@ -7,15 +7,20 @@
 pub mod analyze;
 mod dates;
 mod hostname;
+mod lifetime;
+mod stapling;
 mod strength;
 mod trust;
+mod usage;
 
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need, Unavailable};
-use crate::finding::{Category, Observation};
+use crate::finding::FailStatus;
+use crate::finding::{Category, Observation, Status};
+use crate::net::legacy_probe::suites::{suite_traits, KeyExchange};
 use crate::net::rustls_probe::recorder::CapturedChain;
 use crate::net::rustls_probe::roots::TrustRoots;
-use crate::net::rustls_probe::TlsVersion;
+use crate::net::suite_scan::SuiteScan;
 use analyze::CertInfo;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -61,7 +66,7 @@ impl Kind for CertExpiry {
     const CATEGORY: Category = Category::Certificate;
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::TlsHandshake]
+        CHAIN_NEEDS.to_vec()
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -84,7 +89,7 @@ impl Kind for CertKeySize {
     const CATEGORY: Category = Category::Certificate;
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::TlsHandshake]
+        CHAIN_NEEDS.to_vec()
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -109,7 +114,7 @@ macro_rules! chain_kind {
             const CATEGORY: Category = Category::Certificate;
 
             fn needs(&self) -> Vec<Need> {
-                vec![Need::TlsHandshake]
+                CHAIN_NEEDS.to_vec()
             }
 
             fn judge(&self, facts: &Facts) -> Judgement {
@@ -119,12 +124,91 @@ macro_rules! chain_kind {
     };
 }
 
-chain_kind!(CertTrust, "cert.trust", trust::trust);
+crate::no_params_kind!(CertTrust);
+
+impl Kind for CertTrust {
+    const TAG: &'static str = "cert.trust";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain_reporting(facts, OnAbsence::Report, |e| vec![trust::trust(e)])
+    }
+}
+
 chain_kind!(CertHostname, "cert.hostname", hostname::hostname);
 chain_kind!(CertValidity, "cert.validity", dates::validity);
 chain_kind!(CertSignature, "cert.signature", strength::signature);
 chain_kind!(CertSelfSigned, "cert.self-signed", trust::self_signed);
 chain_kind!(CertChain, "cert.chain", trust::chain);
+chain_kind!(CertChainOrder, "cert.chain-order", trust::chain_order);
+chain_kind!(CertLifetime, "cert.lifetime", lifetime::lifetime);
+chain_kind!(CertOcspStapling, "cert.ocsp-stapling", stapling::stapling);
+
+crate::no_params_kind!(
+    /// `cert.key-usage`: keyUsage/extendedKeyUsage fit the key exchanges the server accepts.
+    CertKeyUsage
+);
+
+impl Kind for CertKeyUsage {
+    const TAG: &'static str = "cert.key-usage";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        // Without a suite list, judge as a TLS 1.3 client would: the key signs.
+        let exchanges = match facts.tls().suites() {
+            Ok(scan) => key_exchanges(scan),
+            Err(_) => usage::KeyExchanges {
+                signed: true,
+                rsa_encrypted: false,
+            },
+        };
+        with_chain(facts, |e| usage::key_usage(e, exchanges))
+    }
+}
+
+fn key_exchanges(scan: &SuiteScan) -> usage::KeyExchanges {
+    let suites = scan.all_suites();
+    let traits = || suites.iter().map(|(id, _)| suite_traits(*id));
+    usage::KeyExchanges {
+        signed: traits().any(|t| t.forward_secret()),
+        rsa_encrypted: traits().any(|t| t.key_exchange == KeyExchange::StaticRsa),
+    }
+}
+
+fn fail() -> FailStatus {
+    FailStatus::Fail
+}
+
+/// `cert.key-type`: the leaf key is one browsers accept (not Ed25519/Ed448).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertKeyType {
+    /// Status for an EdDSA leaf: `fail` for a public web endpoint; an API-only deployment
+    /// whose clients accept EdDSA can lower it to `warn`.
+    #[serde(default = "fail")]
+    pub if_eddsa: FailStatus,
+}
+
+impl Kind for CertKeyType {
+    const TAG: &'static str = "cert.key-type";
+    const CATEGORY: Category = Category::Certificate;
+
+    fn needs(&self) -> Vec<Need> {
+        CHAIN_NEEDS.to_vec()
+    }
+
+    fn judge(&self, facts: &Facts) -> Judgement {
+        with_chain(facts, |e| usage::key_type(e, self.if_eddsa))
+    }
+}
 
 /// The captured chain, read and ready for judging.
 pub struct Examined<'a> {
@@ -134,8 +218,8 @@ pub struct Examined<'a> {
     pub host: &'a str,
     pub chain: &'a CapturedChain,
     pub roots: &'a TrustRoots,
-    /// Which handshake the chain came from.
-    pub via: TlsVersion,
+    /// Which handshake the chain came from ("the TLS 1.3 handshake", "the raw TLS 1.2 probe").
+    pub via: String,
     pub now: OffsetDateTime,
     leaf: CertInfo,
     /// The other presented certificates, in the order the server sent them.
@@ -148,7 +232,7 @@ impl<'a> Examined<'a> {
         host: &'a str,
         chain: &'a CapturedChain,
         roots: &'a TrustRoots,
-        via: TlsVersion,
+        via: String,
         now: OffsetDateTime,
     ) -> Result<Examined<'a>, String> {
         let mut certs = analyze::analyze(&chain.certs)?.into_iter();
@@ -234,29 +318,67 @@ impl<'a> Examined<'a> {
     }
 }
 
+/// The chain comes from the rustls handshakes, or from the raw suite scan when no strict
+/// client got one.
+const CHAIN_NEEDS: [Need; 2] = [Need::TlsHandshake, Need::TlsSuites];
+
+/// Which certificate check says why no certificate could be examined; the others skip, so
+/// the cause is reported once instead of once per check with fixes that do not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnAbsence {
+    Report,
+    Defer,
+}
+
 /// Runs `judge` on the captured chain, or says why there is nothing to judge.
 fn with_chain(facts: &Facts, judge: impl Fn(&Examined<'_>) -> Observation) -> Judgement {
+    with_chain_reporting(facts, OnAbsence::Defer, |e| vec![judge(e)])
+}
+
+fn with_chain_reporting(
+    facts: &Facts,
+    on_absence: OnAbsence,
+    judge: impl Fn(&Examined<'_>) -> Vec<Observation>,
+) -> Judgement {
     let tls = facts.tls();
     let url = tls.url()?;
-    let scan = tls.handshake()?;
-    let subject = format!("{} certificate", scan.label);
-    let (Some(chain), Some(via)) = (&scan.chain, scan.chain_from) else {
-        return Err(Unavailable::error(subject, scan.why_no_chain()).at(tls.location()));
+    let absent = |unavailable: Unavailable| match on_absence {
+        OnAbsence::Report => Ok(vec![unavailable.into_observation().remediation(
+            "Make sure --url reaches the TLS server (address, port, --resolve) and that it \
+             completes a TLS 1.2 or 1.3 handshake; the certificate checks run once a \
+             certificate can be read.",
+        )]),
+        OnAbsence::Defer => Err(Unavailable::skip(
+            unavailable.subject,
+            "no certificate to examine (cert.trust says why)",
+        )
+        .at(tls.location())),
     };
+    let presented = match tls.certificate() {
+        Ok(p) => p,
+        Err(u) if u.status == Status::Error => return absent(u),
+        Err(u) => return Err(u),
+    };
+    let subject = format!("{} certificate", presented.label);
     match Examined::new(
         subject.clone(),
         &url.host,
-        chain,
-        &scan.roots,
-        via,
+        presented.chain,
+        presented.roots,
+        presented.via,
         OffsetDateTime::now_utc(),
     ) {
-        Ok(examined) => Ok(vec![judge(&examined).at(tls.location())]),
-        Err(e) => Err(Unavailable::error(
-            subject,
-            format!("cannot read the certificate from {}: {e}", scan.label),
-        )
-        .at(tls.location())),
+        Ok(examined) => Ok(judge(&examined)
+            .into_iter()
+            .map(|o| o.at(tls.location()))
+            .collect()),
+        Err(e) => absent(
+            Unavailable::error(
+                subject,
+                format!("cannot read the certificate from {}: {e}", presented.label),
+            )
+            .at(tls.location()),
+        ),
     }
 }
 
@@ -317,7 +439,7 @@ pub(crate) mod test_support {
                 &self.host,
                 &self.chain,
                 &self.roots,
-                TlsVersion::Tls13,
+                "the TLS 1.3 handshake".to_string(),
                 OffsetDateTime::now_utc(),
             )
             .unwrap()

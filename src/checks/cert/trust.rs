@@ -12,14 +12,32 @@
 //! - `cert.self-signed`: the leaf is its own issuer (names equal and its own key verifies its
 //!   signature; when the algorithm cannot be checked, equal names and no trust suffice).
 
+use super::analyze::KeyInfo;
 use super::Examined;
 use crate::finding::Observation;
 use rustls::{CertificateError, Error};
 
 const TRUST_EXPECTED: &str = "a chain to a trusted root (system store, webpki roots or --ca-file)";
 
+/// Clients (browsers, rustls/webpki, OpenSSL at security level 2) refuse handshake
+/// signatures from RSA keys shorter than this.
+const MIN_CLIENT_RSA_BITS: u32 = 2048;
+
 pub fn trust(e: &Examined<'_>) -> Observation {
     let leaf = e.leaf();
+    if let KeyInfo::Rsa { bits } = leaf.key {
+        if bits < MIN_CLIENT_RSA_BITS {
+            let why = format!(
+                "the server's RSA key has {bits} bits: browsers, curl with OpenSSL 3 and \
+                 rustls refuse RSA keys under {MIN_CLIENT_RSA_BITS} bits, so no strict client \
+                 completes the handshake, whoever issued the certificate"
+            );
+            return e
+                .fail(format!("not accepted by strict clients: {why}"))
+                .expected(TRUST_EXPECTED)
+                .actual(e.actual(&format!("a strict client rejects it now: {why}")));
+        }
+    }
     let observation = match &e.chain.trust {
         Ok(()) => {
             let mut message = format!(
@@ -195,6 +213,30 @@ fn unix_to_datetime(t: rustls::pki_types::UnixTime) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
+/// `cert.chain-order`: the server sends its certificates leaf first, each followed by its
+/// issuer. Clients that do not reorder (older Java, embedded stacks) fail on a shuffled chain.
+pub fn chain_order(e: &Examined<'_>) -> Observation {
+    let expected = "leaf first, then each certificate's issuer in turn";
+    let path = e.presented_path();
+    let in_order = path.iter().enumerate().all(|(i, position)| i == *position);
+    let order: Vec<String> = path.iter().map(|p| format!("#{}", p + 1)).collect();
+    let detail = format!("chain as linked by issuer: {}", order.join(" -> "));
+    let observation = if in_order {
+        e.pass(format!(
+            "sent in order ({} certificate{} in the chain)",
+            path.len(),
+            if path.len() == 1 { "" } else { "s" }
+        ))
+    } else {
+        e.warn(format!(
+            "sent out of order: the issuer chain runs {} instead of #1 -> #2 -> ...; clients \
+             that do not reorder the chain fail to build it",
+            order.join(" -> ")
+        ))
+    };
+    observation.expected(expected).actual(e.actual(&detail))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::analyze::tests::{ca, leaf_params};
@@ -312,5 +354,21 @@ mod tests {
         assert_eq!(describe(&bad), "a signature in the chain does not verify");
         let expired = Error::InvalidCertificate(CertificateError::Expired);
         assert_eq!(describe(&expired), "a certificate of the chain has expired");
+    }
+
+    #[test]
+    fn a_chain_sent_out_of_order_warns() {
+        let (root, root_issuer) = ca("order root");
+        let (mid, mid_issuer) = intermediate(&root_issuer);
+        let key = KeyPair::generate().unwrap();
+        let leaf = leaf_params(&["a.test"])
+            .signed_by(&key, &mid_issuer)
+            .unwrap();
+        let shuffled = Fixture::new(&[&leaf, &root, &mid], "a.test", Some(&root.pem()));
+        let o = chain_order(&shuffled.examined());
+        assert_eq!(o.status, Status::Warn, "{o:?}");
+        assert!(o.message.contains("#1 -> #3 -> #2"), "{}", o.message);
+        let ordered = Fixture::new(&[&leaf, &mid, &root], "a.test", Some(&root.pem()));
+        assert_eq!(chain_order(&ordered.examined()).status, Status::Pass);
     }
 }

@@ -35,6 +35,9 @@ pub struct NotPublished {
 #[serde(deny_unknown_fields)]
 pub struct PublicPorts {
     pub allowed: Vec<u16>,
+    /// The web proxy's ports (80, 443): allowed too, and shown without `note`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub web_ports: Vec<u16>,
     /// Shown next to allowed public ports (e.g. "open them only when remote OAuth is used").
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -76,7 +79,7 @@ fn validate_ports(key: &str, ports: &[u16], allow_empty: bool) -> Result<(), Str
     Ok(())
 }
 
-fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
+pub(super) fn validate_names(key: &str, names: &[String]) -> Result<(), String> {
     if names.len() > MAX_LIST_PARAM {
         return Err(format!("`{key}` lists more than {MAX_LIST_PARAM} entries"));
     }
@@ -111,12 +114,33 @@ impl ProjectJudge for ComposeFilesCheck {
         if !skipped.is_empty() {
             message.push_str(&format!(" ({} not present)", skipped.join(", ")));
         }
-        let mut out = vec![Observation::pass(FILES_SUBJECT, message).actual(layered.join(" + "))];
+        if !project.inactive.is_empty() {
+            let names: Vec<&str> = project.inactive.keys().map(String::as_str).collect();
+            message.push_str(&format!(
+                "; not started (profile not active): {}",
+                names.join(", ")
+            ));
+        }
+        let root = format!("{}/", scope.root.display());
+        for note in &project.resolution {
+            message.push_str(&format!("; {}", note.replace(&root, "")));
+        }
+        let first = match &project.env_unreadable {
+            Some(reason) => Observation::error(
+                FILES_SUBJECT,
+                format!(
+                    "{message}; the project .env could not be read ({reason}), so the values \
+                     it fills in and the COMPOSE_FILE/COMPOSE_PROFILES it may set are unknown"
+                ),
+            ),
+            None => Observation::pass(FILES_SUBJECT, message),
+        };
+        let mut out = vec![first.actual(layered.join(" + "))];
         out.extend(
             project
                 .problems
                 .iter()
-                .map(|p| scope.problem(p, "docker compose would refuse this entry")),
+                .map(|p| scope.problem(p, "the checks that read it cannot judge it")),
         );
         out
     }
@@ -176,7 +200,8 @@ impl Kind for NotPublished {
 impl PublicPorts {
     fn validate_params(&self) -> Result<(), String> {
         // An empty list is a policy: no port may be public.
-        validate_ports("allowed", &self.allowed, true)
+        validate_ports("allowed", &self.allowed, true)?;
+        validate_ports("web_ports", &self.web_ports, true)
     }
 }
 
@@ -248,7 +273,7 @@ pub(super) trait ProjectJudge {
     }
 }
 
-fn judge_compose(kind: &impl ProjectJudge, facts: &Facts) -> Judgement {
+pub(super) fn judge_compose(kind: &impl ProjectJudge, facts: &Facts) -> Judgement {
     let scope = Scope::of(facts);
     let project = scope.project()?;
     Ok(kind.judge_project(&scope, project))
@@ -287,6 +312,17 @@ impl<'a> Scope<'a> {
                 } else {
                     names.join(", ")
                 };
+                let dir = self
+                    .declared
+                    .first()
+                    .and_then(|d| d.parent())
+                    .map(|d| self.show(d))
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| ".".into());
+                let names = format!(
+                    "{names}; and `docker compose up` in {dir} finds none of {}",
+                    crate::facts::compose::discover::DEFAULT_FILES.join(", ")
+                );
                 Err(Unavailable::skip(
                     FILES_SUBJECT,
                     format!("no compose file found: {names}"),
@@ -353,7 +389,7 @@ pub(super) mod test_support {
     }
 
     impl Fixture {
-        pub fn new(files: &[(&str, &str)], env: &dyn Fn(&str) -> Option<String>) -> Fixture {
+        pub fn new(files: &[(&str, &str)], env: &[(&str, &str)]) -> Fixture {
             let dir = tempfile::tempdir().unwrap();
             let specs: Vec<ComposeFileSpec> = files
                 .iter()
@@ -366,7 +402,10 @@ pub(super) mod test_support {
                     }
                 })
                 .collect();
-            let state = load(&specs, env);
+            let state = load(
+                &specs,
+                &crate::facts::compose::interpolate::Interpolator::from_pairs(env),
+            );
             let declared = specs.into_iter().map(|s| s.path).collect();
             Fixture {
                 dir,
@@ -376,7 +415,7 @@ pub(super) mod test_support {
         }
 
         pub fn yaml(text: &str) -> Fixture {
-            Fixture::new(&[("docker-compose.yml", text)], &|_| None)
+            Fixture::new(&[("docker-compose.yml", text)], &[])
         }
 
         pub fn scope(&self) -> Scope<'_> {
@@ -477,6 +516,7 @@ mod tests {
         .is_err());
         assert!(PublicPorts {
             allowed: vec![],
+            web_ports: vec![],
             note: String::new()
         }
         .validate()
@@ -507,7 +547,7 @@ mod tests {
                     "services:\n  web:\n    user: app\n",
                 ),
             ],
-            &|_| None,
+            &[],
         );
         let obs = ComposeFilesCheck {}.judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass]);
@@ -566,6 +606,7 @@ mod tests {
             Box::new(|s| {
                 PublicPorts {
                     allowed: vec![443],
+                    web_ports: vec![],
                     note: String::new(),
                 }
                 .judge_scope(s)

@@ -79,6 +79,79 @@ fn layering_note(scope: &Scope<'_>, twins: &[&PublishedPort]) -> String {
     )
 }
 
+/// A host-network service whose image is known to listen on one of `ports` on every interface
+/// (the postgres image on 0.0.0.0:5432): exposed, whatever `ports:` says.
+fn host_network_finding(name: &str, service: &Service, ports: &[u16]) -> Observation {
+    let image = service.image.as_deref().unwrap_or("");
+    let known = super::known::default_ports(image);
+    // Under host networking `ports:` is ignored, but it says what the service listens on.
+    let declared = |p: u16| service.ports.iter().any(|m| m.targets().contains(&p));
+    let listening: Vec<u16> = ports
+        .iter()
+        .copied()
+        .filter(|p| known.contains(p) || declared(*p))
+        .collect();
+    if listening.is_empty() {
+        return host_network_warning(name, ports);
+    }
+    let why = if listening.iter().all(|p| known.contains(p)) {
+        format!(
+            "its image {image} listens on {} of every host interface by default",
+            named_ports(&listening)
+        )
+    } else {
+        format!(
+            "it serves {} (its `ports:` say so, but they are ignored under host networking: \
+             the process binds the host's interfaces itself)",
+            named_ports(&listening)
+        )
+    };
+    Observation::fail(
+        format!("service {name}"),
+        format!(
+            "uses `network_mode: host`, and {why}: the service is reachable from the network \
+             without any published port, and Docker's port rules do not apply; remove \
+             `network_mode: host` and let other services reach it on the compose network"
+        ),
+    )
+    .expected("no host networking for databases and internal services")
+    .actual("network_mode: host")
+    .at(Location::service(
+        service.defined_in.as_deref(),
+        name,
+        listening.first().copied(),
+    ))
+}
+
+/// Services `docker compose up` does not start (inactive profiles) that would publish one of
+/// `ports`: said, not failed.
+fn inactive_notes(project: &ComposeProject, ports: &[u16]) -> Vec<Observation> {
+    project
+        .inactive
+        .iter()
+        .filter_map(|(name, service)| {
+            let hits: Vec<String> = service
+                .ports
+                .iter()
+                .filter(|p| ports.is_empty() || ports.iter().any(|h| p.touches(*h)))
+                .map(PublishedPort::describe)
+                .collect();
+            (!hits.is_empty()).then(|| {
+                Observation::pass(
+                    format!("service {name}"),
+                    format!(
+                        "not started by `docker compose up`: its profile(s) {} are not active \
+                         (COMPOSE_PROFILES); it would publish {} when started with --profile",
+                        service.profiles.join(", "),
+                        hits.join(", ")
+                    ),
+                )
+                .severity(Severity::Info)
+            })
+        })
+        .collect()
+}
+
 fn host_network_warning(name: &str, ports: &[u16]) -> Observation {
     Observation::warn(
         format!("service {name}"),
@@ -126,7 +199,9 @@ impl PortRule<'_> {
         let mut examined = 0;
         for (name, service) in &project.services {
             if service.uses_host_network() {
-                out.push(host_network_warning(name, self.ports));
+                // Its `ports:` bind nothing: judged above, not as published mappings.
+                out.push(host_network_finding(name, service, self.ports));
+                continue;
             }
             for port in &service.ports {
                 let hits: Vec<u16> = self
@@ -168,7 +243,7 @@ impl PortRule<'_> {
                 );
             }
         }
-        out.extend(scope.problems(project, &[Field::Ports]));
+        out.extend(scope.problems(project, &[Field::Ports, Field::NetworkMode]));
         if out.is_empty() {
             let detail = if tolerated.is_empty() {
                 self.none_published.clone()
@@ -183,6 +258,7 @@ impl PortRule<'_> {
                 .expected(self.expected),
             );
         }
+        out.extend(inactive_notes(project, self.ports));
         out
     }
 }
@@ -223,10 +299,16 @@ impl ProjectJudge for NotPublished {
 
 impl ProjectJudge for PublicPorts {
     fn judge_project(&self, scope: &Scope<'_>, project: &ComposeProject) -> Vec<Observation> {
-        let allowed_text = if self.allowed.is_empty() {
+        let all_allowed: Vec<u16> = self
+            .web_ports
+            .iter()
+            .chain(&self.allowed)
+            .copied()
+            .collect();
+        let allowed_text = if all_allowed.is_empty() {
             "no public port".to_string()
         } else {
-            format!("public ports limited to {}", port_list(&self.allowed))
+            format!("public ports limited to {}", port_list(&all_allowed))
         };
         let mut out = Vec::new();
         let mut public = 0;
@@ -256,10 +338,8 @@ impl ProjectJudge for PublicPorts {
                     );
                     continue;
                 };
-                let refused: Vec<u16> = hosts
-                    .clone()
-                    .filter(|h| !self.allowed.contains(h))
-                    .collect();
+                let refused: Vec<u16> =
+                    hosts.clone().filter(|h| !all_allowed.contains(h)).collect();
                 if refused.is_empty() {
                     let opened: Vec<u16> = hosts.take(20).collect();
                     let mut message = format!(
@@ -268,7 +348,8 @@ impl ProjectJudge for PublicPorts {
                         where_bound(port),
                         resolution(port)
                     );
-                    if !self.note.is_empty() {
+                    let only_web = opened.iter().all(|p| self.web_ports.contains(p));
+                    if !self.note.is_empty() && !only_web {
                         message.push_str(&format!(". {}", self.note));
                     }
                     out.push(
@@ -294,7 +375,7 @@ impl ProjectJudge for PublicPorts {
                 }
             }
         }
-        out.extend(scope.problems(project, &[Field::Ports]));
+        out.extend(scope.problems(project, &[Field::Ports, Field::NetworkMode]));
         if out.is_empty() {
             let mappings: usize = project.services.values().map(|s| s.ports.len()).sum();
             out.push(
@@ -309,6 +390,7 @@ impl ProjectJudge for PublicPorts {
                 .expected(allowed_text),
             );
         }
+        out.extend(inactive_notes(project, &[]));
         out
     }
 }
@@ -346,7 +428,7 @@ mod tests {
     #[test]
     fn koda_trap_overlay_loopback_does_not_hide_base_mapping() {
         // Through the real loader, with the env value from the primary env file.
-        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "8090".to_string());
+        let env = [("CONTROL_PLANE_PORT", "8090")];
         let fx = Fixture::new(
             &[
                 ("docker-compose.yml", KODA_BASE),
@@ -380,7 +462,7 @@ mod tests {
     #[test]
     fn koda_trap_follows_the_env_port() {
         // The env file moves the host port; the container port still identifies the mapping.
-        let env = |name: &str| (name == "CONTROL_PLANE_PORT").then(|| "18090".to_string());
+        let env = [("CONTROL_PLANE_PORT", "18090")];
         let fx = Fixture::new(
             &[
                 ("docker-compose.yml", KODA_BASE),
@@ -402,7 +484,7 @@ mod tests {
                 ("docker-compose.yml", KODA_BASE),
                 ("docker-compose.prod.yml", prod),
             ],
-            &|_| None,
+            &[],
         );
         let obs = loopback(&[3000, 8090]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Pass], "{obs:#?}");
@@ -454,6 +536,17 @@ mod tests {
         let obs = loopback(&[3000]).judge_scope(&fx.scope());
         assert_eq!(statuses(&obs), vec![Status::Warn]);
         assert!(obs[0].message.contains("network_mode: host"));
+    }
+
+    #[test]
+    fn host_network_internal_services_fail_even_with_loopback_ports() {
+        let fx = Fixture::yaml(
+            "services:\n  cp:\n    network_mode: host\n    ports: [\"127.0.0.1:8090:8090\"]\n  db:\n    image: postgres:16\n    network_mode: host\n",
+        );
+        let obs = loopback(&[8090, 5432]).judge_scope(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail, Status::Fail], "{obs:#?}");
+        assert!(obs[0].message.contains("ignored under host networking"));
+        assert!(obs[1].message.contains("postgres:16 listens on port 5432"));
     }
 
     #[test]
@@ -528,6 +621,7 @@ mod tests {
         );
         let kind = PublicPorts {
             allowed: vec![8085, 1455, 54545],
+            web_ports: vec![],
             note: "open them only when remote OAuth is used".into(),
         };
         let obs = kind.judge_scope(&fx.scope());
@@ -548,6 +642,7 @@ mod tests {
         let fx = Fixture::yaml("services:\n  a:\n    ports: [\"80-81:80-81\"]\n");
         let kind = PublicPorts {
             allowed: vec![80],
+            web_ports: vec![],
             note: String::new(),
         };
         let obs = kind.judge_scope(&fx.scope());
@@ -555,6 +650,7 @@ mod tests {
         assert!(obs[0].message.contains("port 81"));
         let kind = PublicPorts {
             allowed: vec![80, 81],
+            web_ports: vec![],
             note: String::new(),
         };
         assert_eq!(statuses(&kind.judge_scope(&fx.scope())), vec![Status::Pass]);
@@ -567,6 +663,7 @@ mod tests {
         );
         let obs = PublicPorts {
             allowed: vec![],
+            web_ports: vec![],
             note: String::new(),
         }
         .judge_scope(&fx.scope());

@@ -118,4 +118,19 @@ mod tests {
         assert!(matches("tecnativa/anything:1", "tecnativa/"));
         assert!(!matches("other/anything", "tecnativa/"));
     }
+
+    #[test]
+    fn authentik_server_by_repository_path() {
+        let pattern = "goauthentik/server";
+        assert!(matches("ghcr.io/goauthentik/server:2025.2", pattern));
+        assert!(matches("goauthentik/server", pattern));
+        assert!(matches("docker.io/goauthentik/server@sha256:abc", pattern));
+        assert!(!matches("ghcr.io/goauthentik/ldap", pattern));
+        assert!(!matches("ghcr.io/goauthentik/server-fork", pattern));
+        // A registry-only pattern names no repository: it never matched the server image.
+        assert!(!matches(
+            "ghcr.io/goauthentik/server",
+            "ghcr.io/goauthentik"
+        ));
+    }
 }

@@ -4,5 +4,7 @@
 pub mod checks;
 mod exposure;
 pub mod image;
+mod known;
+pub mod privileges;
 mod socket;
 mod user;

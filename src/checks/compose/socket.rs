@@ -1,15 +1,38 @@
-//! `compose.docker-socket`: the Docker socket gives root on the host, so only the socket proxy
-//! may mount it, and read-only.
+//! `compose.docker-socket`: a container runtime's API socket (Docker, containerd, podman,
+//! CRI-O) gives root on the host, so only the socket proxy may mount it, and read-only. A
+//! read-only mount of the socket itself limits nothing: `:ro` only stops the container from
+//! replacing the socket file, every API call still goes through.
 
 use super::checks::{DockerSocket, ProjectJudge, Scope};
 use super::image;
 use crate::facts::compose::model::{ComposeProject, Field, Mount, MountKind};
 use crate::finding::Observation;
 
-/// Socket file names of a Docker-API daemon (podman's API is Docker-compatible).
-const SOCKET_NAMES: [&str; 3] = ["docker.sock", "podman.sock", "docker_engine"];
-/// Host directories that contain the socket: mounting them mounts the socket.
-const SOCKET_DIRS: [&str; 3] = ["/", "/run", "/var/run"];
+/// Socket file names of container runtimes whose API starts containers as root: Docker (and
+/// podman's Docker-compatible API), containerd, CRI-O, cri-dockerd.
+const SOCKET_NAMES: [&str; 7] = [
+    "docker.sock",
+    "podman.sock",
+    "docker_engine",
+    "containerd.sock",
+    "crio.sock",
+    "cri-dockerd.sock",
+    "dockershim.sock",
+];
+/// Host directories that contain such a socket: mounting them mounts the socket.
+const SOCKET_DIRS: [&str; 11] = [
+    "/",
+    "/run",
+    "/var/run",
+    "/run/containerd",
+    "/var/run/containerd",
+    "/run/crio",
+    "/var/run/crio",
+    "/run/podman",
+    "/var/run/podman",
+    "/run/docker",
+    "/var/run/docker",
+];
 
 /// Why this mount reaches the Docker socket, if it does.
 fn reaches_socket(mount: &Mount) -> Option<String> {
@@ -20,7 +43,7 @@ fn reaches_socket(mount: &Mount) -> Option<String> {
     let trimmed = source.trim_end_matches(['/', '\\']);
     let file_name = trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed);
     if SOCKET_NAMES.contains(&file_name) {
-        return Some(format!("mounts the Docker socket {source}"));
+        return Some(format!("mounts the container runtime socket {source}"));
     }
     let dir = if trimmed.is_empty() && source.starts_with('/') {
         "/"
@@ -29,7 +52,7 @@ fn reaches_socket(mount: &Mount) -> Option<String> {
     };
     SOCKET_DIRS
         .contains(&dir)
-        .then(|| format!("mounts {source}, which contains the Docker socket"))
+        .then(|| format!("mounts {source}, which contains a container runtime socket"))
 }
 
 impl ProjectJudge for DockerSocket {
@@ -73,8 +96,17 @@ impl ProjectJudge for DockerSocket {
                             subject,
                             format!(
                                 "{how} ({shown_image}): whoever controls this container \
-                                 controls the Docker daemon, i.e. root on the host; reach the \
-                                 API through a socket proxy instead"
+                                 controls the container runtime, i.e. root on the host{}; \
+                                 reach the API through a socket proxy such as \
+                                 tecnativa/docker-socket-proxy instead",
+                                if mount.read_only {
+                                    ". The mount is read-only, but that does not help: `:ro` \
+                                     only protects the socket file, the API behind it still \
+                                     accepts every call, including starting a privileged \
+                                     container"
+                                } else {
+                                    ""
+                                }
                             ),
                         )
                         .expected(expected.clone())
@@ -195,7 +227,10 @@ mod tests {
         assert_eq!(statuses(&obs), vec![Status::Fail; 3], "{obs:#?}");
         assert!(obs[0].message.contains("no image"));
         assert!(obs[1].message.contains("portainer/portainer-ce"));
-        assert!(obs[2].message.contains("contains the Docker socket"));
+        assert!(obs[2]
+            .message
+            .contains("contains a container runtime socket"));
+        assert!(obs[1].message.contains("read-only, but that does not help"));
     }
 
     #[test]
@@ -211,7 +246,7 @@ mod tests {
                     "services:\n  proxy:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n",
                 ),
             ],
-            &|_| None,
+            &[],
         );
         assert_eq!(
             statuses(&kind().judge_scope(&fx.scope())),
@@ -227,5 +262,42 @@ mod tests {
         assert!(obs[0]
             .message
             .contains("no service mounts the Docker socket"));
+    }
+
+    #[test]
+    fn other_runtime_sockets_and_volumes_from_count() {
+        let fx = Fixture::yaml(
+            "services:
+  agent:
+    image: agent
+    volumes:
+      - /run/containerd/containerd.sock:/run/containerd/containerd.sock:ro
+  crio:
+    image: x
+    volumes:
+      - /var/run/crio/crio.sock:/crio.sock
+  pod:
+    image: y
+    volumes:
+      - /run/user/1000/podman/podman.sock:/var/run/docker.sock
+  proxy:
+    image: tecnativa/docker-socket-proxy
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+  sidecar:
+    image: z
+    volumes_from:
+      - proxy:ro
+",
+        );
+        let obs = kind().judge_scope(&fx.scope());
+        assert_eq!(statuses(&obs), vec![Status::Fail; 4], "{obs:#?}");
+        let sidecar = obs.iter().find(|o| o.subject.contains("sidecar")).unwrap();
+        assert!(
+            sidecar.subject.contains("volumes_from proxy"),
+            "{}",
+            sidecar.subject
+        );
+        assert!(obs.iter().any(|o| o.subject.contains("containerd.sock")));
     }
 }

@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn passes_when_users_are_non_root() {
-        let env = |n: &str| (n == "APP_UID").then(|| "1001".to_string());
+        let env = [("APP_UID", "1001")];
         let fx = Fixture::new(
             &[(
                 "compose.yml",

@@ -339,7 +339,13 @@ impl EnvValue {
             problems.push("ends with a slash".into());
         }
         if *no_port {
-            if let Some(port) = url.port {
+            // The scheme's own port (https:443, http:80) is what a URL without one means.
+            let default = match url.scheme.to_ascii_lowercase().as_str() {
+                "https" => Some(443),
+                "http" => Some(80),
+                _ => None,
+            };
+            if let Some(port) = url.port.filter(|p| Some(*p) != default) {
                 problems.push(format!("names port {port}"));
             }
         }

@@ -5,6 +5,7 @@
 
 use super::{no_env_files, select, validate_selector};
 use crate::checks::{Judgement, Kind};
+use crate::facts::files::git::Tracked;
 use crate::facts::Facts;
 use crate::finding::{Category, Observation, Status};
 use serde::{Deserialize, Serialize};
@@ -30,11 +31,21 @@ fn yes() -> bool {
 
 /// A path placed in its repository.
 struct Located {
+    /// The selected path this one reports under (a link and its target share one).
     index: usize,
     subject: String,
     /// Relative to the work tree's top, as git names it.
     rel: PathBuf,
     present: bool,
+}
+
+/// Where a link points, for judging the target as well: `None` when `path` is no symlink.
+fn link_target(path: &Path) -> Option<Result<PathBuf, String>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    Some(std::fs::canonicalize(path).map_err(|e| format!("cannot follow the link: {e}")))
 }
 
 impl FilesGit {
@@ -47,30 +58,44 @@ impl FilesGit {
         if selected.is_empty() {
             return vec![no_env_files()];
         }
-        let mut out: Vec<Option<Observation>> = vec![None; selected.len()];
+        let mut out: Vec<Vec<Observation>> = vec![Vec::new(); selected.len()];
         let mut repos: BTreeMap<PathBuf, Vec<Located>> = BTreeMap::new();
         for (index, sel) in selected.iter().enumerate() {
-            let subject = sel.subject.clone();
             let path = match &sel.path {
                 Ok(p) => p,
                 Err(reason) => {
-                    out[index] = Some(Observation::skip(subject, reason.clone()));
+                    out[index].push(Observation::skip(sel.subject.clone(), reason.clone()));
                     continue;
                 }
             };
-            match facts.files().git_place(path, &subject) {
-                Ok(place) => repos.entry(place.top).or_default().push(Located {
-                    index,
-                    subject,
-                    rel: place.rel,
-                    present: place.present,
-                }),
-                Err(unavailable) => out[index] = Some(unavailable.into_observation()),
+            // A symlinked `.env` keeps its secret in the target: judge both.
+            let mut paths = vec![(path.clone(), sel.subject.clone())];
+            match link_target(path) {
+                Some(Ok(target)) => {
+                    let subject = format!("{} -> {}", sel.subject, target.display());
+                    paths.push((target, subject));
+                }
+                Some(Err(reason)) => out[index].push(Observation::error(
+                    format!("{} (symlink)", sel.subject),
+                    reason,
+                )),
+                None => {}
+            }
+            for (path, subject) in paths {
+                match facts.files().git_place(&path, &subject) {
+                    Ok(place) => repos.entry(place.top).or_default().push(Located {
+                        index,
+                        subject,
+                        rel: place.rel,
+                        present: place.present,
+                    }),
+                    Err(unavailable) => out[index].push(unavailable.into_observation()),
+                }
             }
         }
         for (top, items) in &repos {
             for (index, obs) in self.judge_repo(facts, top, items) {
-                out[index] = Some(obs);
+                out[index].push(obs);
             }
         }
         out.into_iter().flatten().collect()
@@ -78,9 +103,9 @@ impl FilesGit {
 
     fn expected(&self) -> &'static str {
         if self.must_be_ignored {
-            "not tracked by git, matched by .gitignore"
+            "not tracked by git, never committed, matched by .gitignore"
         } else {
-            "not tracked by git"
+            "not tracked by git, never committed"
         }
     }
 
@@ -96,8 +121,16 @@ impl FilesGit {
             Ok(t) => t,
             Err(e) => return all_error(items, &e.to_string()),
         };
-        let tracked_under = |rel: &Path| -> Vec<&PathBuf> {
-            tracked.iter().filter(|t| t.starts_with(rel)).collect()
+        let tracked_under = |rel: &Path| -> Vec<&Tracked> {
+            tracked.iter().filter(|t| t.path.starts_with(rel)).collect()
+        };
+        // Content tracked at or under the path: a committed symlink holds only the link text.
+        let content_under = |rel: &Path| -> Vec<&PathBuf> {
+            tracked_under(rel)
+                .into_iter()
+                .filter(|t| !t.symlink)
+                .map(|t| &t.path)
+                .collect()
         };
 
         let to_ask: Vec<&OsStr> = items
@@ -117,7 +150,20 @@ impl FilesGit {
         items
             .iter()
             .map(|item| {
-                let obs = self.judge(top, item, &tracked_under(&item.rel), &ignored);
+                let content = content_under(&item.rel);
+                let link_only = content.is_empty() && !tracked_under(&item.rel).is_empty();
+                // Only present, untracked content can hide in the history unnoticed.
+                let history = if content.is_empty() && item.present && !link_only {
+                    match facts.files().git_history(top, item.rel.as_os_str()) {
+                        Ok(commit) => commit,
+                        Err(e) => {
+                            return (item.index, Observation::error(&item.subject, e.to_string()))
+                        }
+                    }
+                } else {
+                    None
+                };
+                let obs = self.judge(top, item, &content, link_only, history, &ignored);
                 let obs = if obs.status == Status::Skip {
                     obs
                 } else {
@@ -133,6 +179,8 @@ impl FilesGit {
         top: &Path,
         item: &Located,
         tracked: &[&PathBuf],
+        link_only: bool,
+        history: Option<String>,
         ignored: &HashMap<PathBuf, String>,
     ) -> Observation {
         let subject = item.subject.as_str();
@@ -160,17 +208,39 @@ impl FilesGit {
             )
             .actual(format!("tracked in {}", top.display()));
         }
+        if link_only {
+            return Observation::pass(
+                subject,
+                "tracked as a symlink: git holds only the link text, not the content it \
+                 points at (the target is judged on its own)",
+            )
+            .actual("symlink tracked");
+        }
         if !item.present {
             return Observation::skip(subject, "not present and not tracked by git");
         }
+        if let Some(commit) = history {
+            let short: String = commit.chars().take(12).collect();
+            return Observation::fail(
+                subject,
+                format!(
+                    "untracked now, but it was committed before (commit {short}): its content \
+                     is still in the repository history, readable by anyone with a clone; \
+                     rotate every secret it held (and purge it from the history)"
+                ),
+            )
+            .actual(format!("in the history of {}", top.display()));
+        }
         if !self.must_be_ignored {
-            return Observation::pass(subject, "not tracked by git").actual("untracked");
+            return Observation::pass(subject, "not tracked by git, never committed")
+                .actual("untracked");
         }
         match ignored.get(&item.rel) {
-            Some(rule) => {
-                Observation::pass(subject, format!("not tracked by git; ignored by {rule}"))
-                    .actual("untracked, ignored")
-            }
+            Some(rule) => Observation::pass(
+                subject,
+                format!("not tracked by git, never committed; ignored by {rule}"),
+            )
+            .actual("untracked, ignored"),
             None => Observation::fail(
                 subject,
                 "not in .gitignore: one `git add .` away from being committed",

@@ -70,7 +70,7 @@ fn observe(subject: &str, result: &ClassResult) -> Observation {
         .iter()
         .filter_map(|(version, outcome)| match outcome {
             ProbeOutcome::NotAccepted { reason } => {
-                Some(format!("{} hello: {reason}", version.name()))
+                Some(format!("{} hello: {reason}", version.label()))
             }
             _ => None,
         })

@@ -6,7 +6,7 @@
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
-use crate::net::legacy_probe::{ProbeOutcome, ProtocolVersion};
+use crate::net::legacy_probe::{ProbeOutcome, TlsVersion};
 
 crate::no_params_kind!(
     /// `tls.legacy-versions` takes no parameters.
@@ -45,8 +45,8 @@ fn cannot_probe(subject: String, why: &str) -> Observation {
     .actual(why)
 }
 
-fn observe(subject: &str, version: ProtocolVersion, outcome: &ProbeOutcome) -> Observation {
-    let name = version.name();
+fn observe(subject: &str, version: TlsVersion, outcome: &ProbeOutcome) -> Observation {
+    let name = version.label();
     let subject = format!("{subject} {name}");
     match outcome {
         ProbeOutcome::Accepted(n) => Observation::fail(subject, format!("{name} is accepted"))

@@ -1,21 +1,22 @@
-//! Layers one parsed file onto the project like `docker compose -f base -f overlay`:
+//! Layers one service definition onto the project like `docker compose -f base -f overlay`:
 //! services merge by name, scalars from later files win, `ports` ACCUMULATE (exact duplicates
 //! collapse), `volumes` merge by container path. The `!reset` tag clears a key and `!override`
-//! replaces it instead of merging, as in compose 2.24+.
+//! replaces it instead of merging, as in compose 2.24+; on a whole service, `!override`
+//! replaces the service and `!reset` removes it.
 
-use super::interpolate::{interpolate, Lookup};
+use super::interpolate::Interpolator;
 use super::model::{ComposeProject, Field, Problem, PublishedPort, Service};
-use super::yaml::{RawFile, RawService, TaggedValue};
+use super::yaml::{RawService, TaggedValue};
 use super::{mounts, ports};
 use crate::facts::error::FactError;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-const MAX_SERVICES: usize = 1_000;
+pub const MAX_SERVICES: usize = 1_000;
 const MAX_ENTRIES_PER_LIST: usize = 2_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Merge {
+pub enum Merge {
     /// Plain value: add to (lists) or replace (scalars) what earlier files said.
     Combine,
     /// `!override`: replace what earlier files said.
@@ -24,41 +25,56 @@ enum Merge {
     Reset,
 }
 
-fn merge_mode(value: &TaggedValue) -> Merge {
-    match value.1.as_deref() {
+pub fn merge_tag(tag: Option<&str>) -> Merge {
+    match tag {
         Some("!reset") => Merge::Reset,
         Some("!override") => Merge::Override,
         _ => Merge::Combine,
     }
 }
 
-pub fn apply(
+fn merge_mode(value: &TaggedValue) -> Merge {
+    merge_tag(value.1.as_deref())
+}
+
+/// Applies one file's definition of service `name`: `layers` are the service's `extends`
+/// chain, base first, each with the file it was written in; `mode` is the service's own tag.
+pub fn apply_service(
     project: &mut ComposeProject,
-    raw: RawFile,
-    source: &Path,
-    env: Lookup<'_>,
+    name: &str,
+    mode: Merge,
+    layers: &[(RawService, PathBuf)],
+    env: &Interpolator,
 ) -> Result<(), FactError> {
-    let Some(services) = raw.services else {
+    if mode == Merge::Reset {
+        project.services.remove(name);
+        project.problems.retain(|p| p.service != name);
         return Ok(());
-    };
-    for (name, raw_service) in services {
-        if !project.services.contains_key(&name) && project.services.len() >= MAX_SERVICES {
-            return Err(FactError::from(format!(
-                "more than {MAX_SERVICES} services, not read"
-            )));
-        }
-        let service = project.services.entry(name.clone()).or_default();
-        let Some(raw_service) = raw_service else {
-            continue;
-        };
+    }
+    if !project.services.contains_key(name) && project.services.len() >= MAX_SERVICES {
+        return Err(FactError::from(format!(
+            "more than {MAX_SERVICES} services, not read"
+        )));
+    }
+    if mode == Merge::Override {
+        project.problems.retain(|p| p.service != name);
+        project
+            .services
+            .insert(name.to_string(), Service::default());
+    }
+    let service = project.services.entry(name.to_string()).or_default();
+    if service.defined_in.is_none() {
+        service.defined_in = layers.last().map(|(_, source)| source.clone());
+    }
+    for (raw, source) in layers {
         let mut layer = Layer {
-            service,
+            service: &mut *service,
             problems: &mut project.problems,
-            name: &name,
+            name,
             source,
             env,
         };
-        layer.apply(raw_service)?;
+        layer.apply(raw)?;
     }
     Ok(())
 }
@@ -68,11 +84,11 @@ struct Layer<'a> {
     problems: &'a mut Vec<Problem>,
     name: &'a str,
     source: &'a Path,
-    env: Lookup<'a>,
+    env: &'a Interpolator,
 }
 
 impl Layer<'_> {
-    fn apply(&mut self, raw: RawService) -> Result<(), FactError> {
+    fn apply(&mut self, raw: &RawService) -> Result<(), FactError> {
         if let Some(image) = self.scalar(Field::Image, &raw.image) {
             self.service.image = image;
         }
@@ -81,6 +97,23 @@ impl Layer<'_> {
         }
         if let Some(mode) = self.scalar(Field::NetworkMode, &raw.network_mode) {
             self.service.network_mode = mode;
+        }
+        if let Some(pid) = self.scalar(Field::Pid, &raw.pid) {
+            self.service.pid = pid;
+        }
+        if let Some(privileged) = self.scalar(Field::Privileged, &raw.privileged) {
+            self.service.privileged = match privileged.as_deref().map(str::trim) {
+                None => false,
+                Some(text) => match text.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => true,
+                    "false" | "no" | "0" | "" => false,
+                    _ => {
+                        let value = Value::String(text.to_string());
+                        self.problem(Field::Privileged, &value, "expected true or false".into());
+                        false
+                    }
+                },
+            };
         }
         if let Some(entries) = self.list(Field::Ports, &raw.ports)? {
             for entry in entries {
@@ -101,7 +134,45 @@ impl Layer<'_> {
                 }
             }
         }
+        for field in [Field::CapAdd, Field::Profiles, Field::VolumesFrom] {
+            let value = match field {
+                Field::CapAdd => &raw.cap_add,
+                Field::Profiles => &raw.profiles,
+                _ => &raw.volumes_from,
+            };
+            let Some(entries) = self.list(field, value)? else {
+                continue;
+            };
+            for entry in entries {
+                let text = match entry {
+                    Value::String(s) => self.env.expand(s),
+                    other => {
+                        self.problem(field, other, "expected a string".into());
+                        continue;
+                    }
+                };
+                let text = match text {
+                    Ok(t) => t.trim().to_string(),
+                    Err(e) => {
+                        self.problem(field, entry, e.to_string());
+                        continue;
+                    }
+                };
+                let list = self.string_list(field);
+                if !list.contains(&text) {
+                    list.push(text);
+                }
+            }
+        }
         Ok(())
+    }
+
+    fn string_list(&mut self, field: Field) -> &mut Vec<String> {
+        match field {
+            Field::CapAdd => &mut self.service.cap_add,
+            Field::Profiles => &mut self.service.profiles,
+            _ => &mut self.service.volumes_from,
+        }
     }
 
     /// `None`: leave as is; `Some(None)`: reset; `Some(Some(v))`: the new value.
@@ -112,7 +183,14 @@ impl Layer<'_> {
         }
         let text = match &value.0 {
             Value::Null => return None,
-            Value::String(s) => interpolate(s, self.env),
+            Value::String(s) => match self.env.expand(s) {
+                Ok(text) => text,
+                Err(e) => {
+                    self.forget_problems(field);
+                    self.problem(field, &value.0, e.to_string());
+                    return None;
+                }
+            },
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             other => {
@@ -135,7 +213,8 @@ impl Layer<'_> {
             self.forget_problems(field);
             match field {
                 Field::Ports => self.service.ports.clear(),
-                _ => self.service.volumes.clear(),
+                Field::Volumes => self.service.volumes.clear(),
+                other => self.string_list(other).clear(),
             }
         }
         if mode == Merge::Reset {
@@ -191,6 +270,7 @@ fn add_port(ports: &mut Vec<PublishedPort>, port: PublishedPort) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::interpolate::Interpolator;
     use super::super::model::{load, Binding, ComposeState};
     use crate::target::ComposeFileSpec;
     use std::path::Path;
@@ -209,20 +289,13 @@ mod tests {
             .collect()
     }
 
-    fn loaded(
-        files: &[(&str, &str)],
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> super::ComposeProject {
+    fn loaded(files: &[(&str, &str)], env: &[(&str, &str)]) -> super::ComposeProject {
         let dir = tempfile::tempdir().unwrap();
         let specs = write_files(dir.path(), files);
-        match load(&specs, env) {
+        match load(&specs, &Interpolator::from_pairs(env)) {
             ComposeState::Loaded(p) => p,
             other => panic!("{other:?}"),
         }
-    }
-
-    fn no_env(_: &str) -> Option<String> {
-        None
     }
 
     #[test]
@@ -238,7 +311,7 @@ mod tests {
                     "services:\n  cp:\n    ports:\n      - \"127.0.0.1:${CONTROL_PLANE_PORT:-8090}:8090\"\n",
                 ),
             ],
-            &no_env,
+            &[],
         );
         let ports = &p.services["cp"].ports;
         assert_eq!(ports.len(), 2);
@@ -259,7 +332,7 @@ mod tests {
                     "services:\n  web:\n    ports:\n      - \"80:80\"\n      - target: 443\n        published: 443\n",
                 ),
             ],
-            &no_env,
+            &[],
         );
         let ports = &p.services["web"].ports;
         assert_eq!(ports.len(), 2);
@@ -279,7 +352,7 @@ mod tests {
                     "services:\n  web:\n    ports: !override\n      - \"127.0.0.1:3000:3000\"\n    volumes: !reset []\n  db:\n    ports: !reset\n",
                 ),
             ],
-            &no_env,
+            &[],
         );
         let web = &p.services["web"];
         assert_eq!(web.ports.len(), 1);
@@ -290,7 +363,7 @@ mod tests {
 
     #[test]
     fn scalars_from_later_files_win() {
-        let env = |n: &str| (n == "APP_UID").then(|| "1000".to_string());
+        let env = [("APP_UID", "1000")];
         let p = loaded(
             &[
                 (
@@ -324,7 +397,7 @@ mod tests {
                     "services:\n  proxy:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n",
                 ),
             ],
-            &no_env,
+            &[],
         );
         let vols = &p.services["proxy"].volumes;
         assert_eq!(vols.len(), 2);
@@ -343,7 +416,7 @@ mod tests {
                 "a.yml",
                 "services:\n  web:\n    ports:\n      - \"80:80\"\n      - \"myhost:81:81\"\n    volumes: 5\n",
             )],
-            &no_env,
+            &[],
         );
         assert_eq!(p.services["web"].ports.len(), 1);
         assert_eq!(p.problems.len(), 2);

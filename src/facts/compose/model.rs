@@ -1,6 +1,6 @@
 //! The merged compose project: services with their published ports, mounts and user.
 
-use super::{layer, yaml};
+use super::interpolate::Interpolator;
 use crate::ip::Reach;
 use crate::target::ComposeFileSpec;
 use std::collections::BTreeMap;
@@ -127,11 +127,34 @@ pub struct Service {
     pub network_mode: Option<String>,
     pub ports: Vec<PublishedPort>,
     pub volumes: Vec<Mount>,
+    pub privileged: bool,
+    /// Capabilities as written, upper-cased, without a `CAP_` prefix.
+    pub cap_add: Vec<String>,
+    /// `host` shares the host's process namespace.
+    pub pid: Option<String>,
+    /// The service starts only when one of these profiles is active (none: always).
+    pub profiles: Vec<String>,
+    /// `SERVICE[:ro|:rw]` or `container:NAME[:ro|:rw]`: mounts inherited from another one.
+    pub volumes_from: Vec<String>,
+    /// The file that first defined the service (for locating findings about it).
+    pub defined_in: Option<PathBuf>,
 }
 
 impl Service {
     pub fn uses_host_network(&self) -> bool {
         self.network_mode.as_deref().map(str::trim) == Some("host")
+    }
+
+    pub fn uses_host_pid(&self) -> bool {
+        self.pid.as_deref().map(str::trim) == Some("host")
+    }
+
+    /// Capabilities without a `CAP_` prefix, upper-cased.
+    pub fn capabilities(&self) -> impl Iterator<Item = String> + '_ {
+        self.cap_add.iter().map(|c| {
+            let upper = c.trim().to_ascii_uppercase();
+            upper.strip_prefix("CAP_").unwrap_or(&upper).to_string()
+        })
     }
 }
 
@@ -143,6 +166,11 @@ pub enum Field {
     NetworkMode,
     Ports,
     Volumes,
+    Privileged,
+    CapAdd,
+    Pid,
+    Profiles,
+    VolumesFrom,
 }
 
 impl Field {
@@ -153,6 +181,11 @@ impl Field {
             Field::NetworkMode => "network_mode",
             Field::Ports => "ports",
             Field::Volumes => "volumes",
+            Field::Privileged => "privileged",
+            Field::CapAdd => "cap_add",
+            Field::Pid => "pid",
+            Field::Profiles => "profiles",
+            Field::VolumesFrom => "volumes_from",
         }
     }
 }
@@ -169,10 +202,17 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComposeProject {
-    /// Files that were found and layered, in order.
+    /// Files that were found and layered, in order (included and extended files too).
     pub files: Vec<PathBuf>,
+    /// Services that `docker compose up` starts.
     pub services: BTreeMap<String, Service>,
+    /// Services it does not start: none of their `profiles` is active.
+    pub inactive: BTreeMap<String, Service>,
     pub problems: Vec<Problem>,
+    /// How the files were chosen and where `${VAR}` values came from, for the report.
+    pub resolution: Vec<String>,
+    /// Why the project `.env` could not be read (values with `${VAR}` are then unknown).
+    pub env_unreadable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,33 +224,9 @@ pub enum ComposeState {
     Loaded(ComposeProject),
 }
 
-/// Loads and layers the compose files. `env` fills `${VAR}` interpolation.
-pub fn load(specs: &[ComposeFileSpec], env: &dyn Fn(&str) -> Option<String>) -> ComposeState {
-    let mut project = ComposeProject::default();
-    for spec in specs {
-        let shown = spec.path.display();
-        let text = match yaml::read(&spec.path) {
-            Ok(Some(text)) => text,
-            Ok(None) if spec.required => {
-                return ComposeState::Unusable(format!("{shown}: required compose file not found"))
-            }
-            Ok(None) => continue,
-            Err(e) => return ComposeState::Unusable(e.to_string()),
-        };
-        let raw = match yaml::parse(&text) {
-            Ok(raw) => raw,
-            Err(e) => return ComposeState::Unusable(format!("{shown}: {e}")),
-        };
-        if let Err(e) = layer::apply(&mut project, raw, &spec.path, env) {
-            return ComposeState::Unusable(format!("{shown}: {e}"));
-        }
-        project.files.push(spec.path.clone());
-    }
-    if project.files.is_empty() {
-        ComposeState::Absent
-    } else {
-        ComposeState::Loaded(project)
-    }
+/// Loads and layers these compose files, filling `${VAR}` from `env`.
+pub fn load(specs: &[ComposeFileSpec], env: &Interpolator) -> ComposeState {
+    super::loader::load(specs, env, &[])
 }
 
 #[cfg(test)]
@@ -225,23 +241,23 @@ mod tests {
         }
     }
 
-    fn no_env(_: &str) -> Option<String> {
-        None
+    fn no_env() -> Interpolator {
+        Interpolator::from_pairs(&[])
     }
 
     #[test]
     fn absent_when_no_file_exists() {
         let dir = tempfile::tempdir().unwrap();
         let specs = [spec(&dir.path().join("docker-compose.yml"), false)];
-        assert_eq!(load(&specs, &no_env), ComposeState::Absent);
-        assert_eq!(load(&[], &no_env), ComposeState::Absent);
+        assert_eq!(load(&specs, &no_env()), ComposeState::Absent);
+        assert_eq!(load(&[], &no_env()), ComposeState::Absent);
     }
 
     #[test]
     fn missing_required_file_is_unusable_and_named() {
         let dir = tempfile::tempdir().unwrap();
         let specs = [spec(&dir.path().join("compose.deploy-prod.yml"), true)];
-        match load(&specs, &no_env) {
+        match load(&specs, &no_env()) {
             ComposeState::Unusable(m) => assert!(m.contains("compose.deploy-prod.yml"), "{m}"),
             other => panic!("{other:?}"),
         }
@@ -256,7 +272,7 @@ mod tests {
             spec(&base, false),
             spec(&dir.path().join("docker-compose.prod.yml"), false),
         ];
-        match load(&specs, &no_env) {
+        match load(&specs, &no_env()) {
             ComposeState::Loaded(p) => {
                 assert_eq!(p.files, vec![base]);
                 assert_eq!(p.services["web"].image.as_deref(), Some("app"));
@@ -273,7 +289,7 @@ mod tests {
         let bad = dir.path().join("docker-compose.prod.yml");
         std::fs::write(&bad, "services:\n  web:\n    ports: [\"80:80\"\n  db: {\n").unwrap();
         let specs = [spec(&base, true), spec(&bad, false)];
-        match load(&specs, &no_env) {
+        match load(&specs, &no_env()) {
             ComposeState::Unusable(m) => {
                 assert!(m.contains("docker-compose.prod.yml"), "{m}");
                 assert!(m.contains("line "), "{m}");
@@ -287,7 +303,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path().join("compose.yml");
         std::fs::write(&base, "services:\n  - web\n").unwrap();
-        match load(&[spec(&base, true)], &no_env) {
+        match load(&[spec(&base, true)], &no_env()) {
             ComposeState::Unusable(m) => assert!(m.contains("compose.yml"), "{m}"),
             other => panic!("{other:?}"),
         }

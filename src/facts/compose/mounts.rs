@@ -1,15 +1,15 @@
 //! Parses one service `volumes:` entry: short `SOURCE:TARGET[:MODE]` or the long mapping
 //! (`type`, `source`, `target`, `read_only`).
 
-use super::interpolate::{interpolate, Lookup};
+use super::interpolate::Interpolator;
 use super::model::{Mount, MountKind};
 use crate::facts::error::FactError;
 use serde_json::Value;
 use std::path::Path;
 
-pub fn parse(value: &Value, env: Lookup<'_>, source_file: &Path) -> Result<Mount, FactError> {
+pub fn parse(value: &Value, env: &Interpolator, source_file: &Path) -> Result<Mount, FactError> {
     match value {
-        Value::String(raw) => parse_short(raw, &interpolate(raw, env), source_file),
+        Value::String(raw) => parse_short(raw, &env.expand(raw)?, source_file),
         Value::Object(map) => parse_long(map, env, source_file),
         _ => Err(FactError::from("expected a string or a mapping")),
     }
@@ -73,18 +73,20 @@ fn looks_like_path(source: &str) -> bool {
 
 fn parse_long(
     map: &serde_json::Map<String, Value>,
-    env: Lookup<'_>,
+    env: &Interpolator,
     source_file: &Path,
 ) -> Result<Mount, FactError> {
-    let text = |key: &str| match map.get(key) {
-        Some(Value::String(s)) => Some(interpolate(s, env)),
-        Some(Value::Null) | None => None,
-        Some(other) => Some(other.to_string()),
+    let text = |key: &str| -> Result<Option<String>, FactError> {
+        Ok(match map.get(key) {
+            Some(Value::String(s)) => Some(env.expand(s)?),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        })
     };
-    let target = text("target").filter(|t| !t.is_empty());
+    let target = text("target")?.filter(|t| !t.is_empty());
     let target = target.ok_or("long syntax without `target`")?;
-    let source = text("source").unwrap_or_default();
-    let kind = match text("type").as_deref() {
+    let source = text("source")?.unwrap_or_default();
+    let kind = match text("type")?.as_deref() {
         Some("bind") => MountKind::Bind,
         Some("volume") | None => MountKind::Volume,
         Some("npipe") => MountKind::Bind,
@@ -93,7 +95,7 @@ fn parse_long(
     let read_only = match map.get("read_only") {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => matches!(
-            interpolate(s, env).trim().to_ascii_lowercase().as_str(),
+            env.expand(s)?.trim().to_ascii_lowercase().as_str(),
             "true" | "yes" | "1"
         ),
         _ => false,
@@ -122,12 +124,12 @@ fn parse_long(
 mod tests {
     use super::*;
 
-    fn no_env(_: &str) -> Option<String> {
-        None
+    fn no_env() -> Interpolator {
+        Interpolator::from_pairs(&[])
     }
 
     fn short(text: &str) -> Mount {
-        parse(&Value::String(text.into()), &no_env, Path::new("c.yml")).unwrap()
+        parse(&Value::String(text.into()), &no_env(), Path::new("c.yml")).unwrap()
     }
 
     #[test]
@@ -173,7 +175,7 @@ mod tests {
 
     #[test]
     fn short_syntax_interpolates() {
-        let env = |n: &str| (n == "SOCK").then(|| "/run/docker.sock".to_string());
+        let env = Interpolator::from_pairs(&[("SOCK", "/run/docker.sock")]);
         let m = parse(
             &Value::String("${SOCK}:/var/run/docker.sock".into()),
             &env,
@@ -187,26 +189,26 @@ mod tests {
     #[test]
     fn long_syntax() {
         let v = serde_json::json!({"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "read_only": true});
-        let m = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let m = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!(
             (m.source.as_str(), m.read_only, m.kind),
             ("/var/run/docker.sock", true, MountKind::Bind)
         );
         let v = serde_json::json!({"type": "volume", "source": "data", "target": "/data"});
-        let m = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let m = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!((m.read_only, m.kind), (false, MountKind::Volume));
         let v = serde_json::json!({"type": "tmpfs", "target": "/tmp"});
         assert_eq!(
-            parse(&v, &no_env, Path::new("c")).unwrap().kind,
+            parse(&v, &no_env(), Path::new("c")).unwrap().kind,
             MountKind::Other
         );
         assert!(parse(
             &serde_json::json!({"source": "/a"}),
-            &no_env,
+            &no_env(),
             Path::new("c")
         )
         .is_err());
-        assert!(parse(&serde_json::json!(5), &no_env, Path::new("c")).is_err());
-        assert!(parse(&Value::String("a:b:c:d".into()), &no_env, Path::new("c")).is_err());
+        assert!(parse(&serde_json::json!(5), &no_env(), Path::new("c")).is_err());
+        assert!(parse(&Value::String("a:b:c:d".into()), &no_env(), Path::new("c")).is_err());
     }
 }

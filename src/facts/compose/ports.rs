@@ -1,7 +1,7 @@
 //! Parses one `ports:` entry (short string, bare integer, or long mapping) the way Docker
 //! does (`nat.ParsePortSpec`): `[HOST_IP:][HOST_PORT[-END]:]CONTAINER_PORT[-END][/PROTO]`.
 
-use super::interpolate::{interpolate, Lookup};
+use super::interpolate::Interpolator;
 use super::model::PublishedPort;
 use crate::facts::error::FactError;
 use serde_json::Value;
@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::path::Path;
 
 /// `raw` is the entry as written (for the report); errors are one-line reasons.
-pub fn parse(value: &Value, env: Lookup<'_>, source: &Path) -> Result<PublishedPort, FactError> {
+pub fn parse(value: &Value, env: &Interpolator, source: &Path) -> Result<PublishedPort, FactError> {
     match value {
         Value::Number(_) => {
             let port = number_port(value).ok_or("not a port number")?;
@@ -25,7 +25,7 @@ pub fn parse(value: &Value, env: Lookup<'_>, source: &Path) -> Result<PublishedP
                 resolved: port.to_string(),
             })
         }
-        Value::String(text) => parse_short(text, &interpolate(text, env), source),
+        Value::String(text) => parse_short(text, &env.expand(text)?, source),
         Value::Object(map) => parse_long(map, env, source),
         _ => Err(FactError::from("expected a string, a number or a mapping")),
     }
@@ -145,25 +145,25 @@ fn number_port(value: &Value) -> Option<u16> {
 
 fn parse_long(
     map: &serde_json::Map<String, Value>,
-    env: Lookup<'_>,
+    env: &Interpolator,
     source: &Path,
 ) -> Result<PublishedPort, FactError> {
-    let field = |key: &str| -> Option<String> {
-        match map.get(key)? {
-            Value::String(s) => Some(interpolate(s, env)),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Null => None,
-            other => Some(other.to_string()),
-        }
+    let field = |key: &str| -> Result<Option<String>, FactError> {
+        Ok(match map.get(key) {
+            Some(Value::String(s)) => Some(env.expand(s)?),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        })
     };
-    let target_text = field("target").ok_or("long syntax without `target`")?;
+    let target_text = field("target")?.ok_or("long syntax without `target`")?;
     let (target, target_end) = range(&target_text).map_err(|e| format!("target: {e}"))?;
-    let published = match field("published") {
+    let published = match field("published")? {
         Some(p) if !p.trim().is_empty() => Some(range(&p).map_err(|e| format!("published: {e}"))?),
         _ => None,
     };
-    let host_ip = host_ip(&field("host_ip").unwrap_or_default())?;
-    let protocol = match field("protocol") {
+    let host_ip = host_ip(&field("host_ip")?.unwrap_or_default())?;
+    let protocol = match field("protocol")? {
         Some(p) if !p.trim().is_empty() => protocol(&p)?,
         _ => "tcp".into(),
     };
@@ -198,12 +198,12 @@ mod tests {
     use super::*;
     use crate::facts::compose::model::Binding;
 
-    fn no_env(_: &str) -> Option<String> {
-        None
+    fn no_env() -> Interpolator {
+        Interpolator::from_pairs(&[])
     }
 
     fn short(text: &str) -> Result<PublishedPort, String> {
-        parse(&Value::String(text.into()), &no_env, Path::new("c.yml")).map_err(|e| e.to_string())
+        parse(&Value::String(text.into()), &no_env(), Path::new("c.yml")).map_err(|e| e.to_string())
     }
 
     fn parts(p: &PublishedPort) -> (Option<&str>, Option<u16>, Option<u16>, u16, u16, &str) {
@@ -222,7 +222,7 @@ mod tests {
         let p = short("3000").unwrap();
         assert_eq!(parts(&p), (None, None, None, 3000, 3000, "tcp"));
         assert_eq!(p.binding(), Binding::AllInterfaces);
-        let p = parse(&serde_json::json!(3000), &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&serde_json::json!(3000), &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!(parts(&p), (None, None, None, 3000, 3000, "tcp"));
         assert_eq!(p.raw, "3000");
     }
@@ -296,13 +296,13 @@ mod tests {
         assert!(short("70000:80").is_err());
         assert!(short("myhost:80:80").is_err());
         assert!(short("80:").is_err());
-        assert!(parse(&serde_json::json!(0), &no_env, Path::new("c")).is_err());
-        assert!(parse(&serde_json::json!(true), &no_env, Path::new("c")).is_err());
+        assert!(parse(&serde_json::json!(0), &no_env(), Path::new("c")).is_err());
+        assert!(parse(&serde_json::json!(true), &no_env(), Path::new("c")).is_err());
     }
 
     #[test]
     fn interpolates_before_parsing() {
-        let env = |n: &str| (n == "WEB_PORT").then(|| "8443".to_string());
+        let env = Interpolator::from_pairs(&[("WEB_PORT", "8443")]);
         let p = parse(
             &Value::String("${BIND:-127.0.0.1}:${WEB_PORT:-3000}:3000".into()),
             &env,
@@ -318,7 +318,7 @@ mod tests {
         // An unset host IP leaves an empty IP field: Docker binds all interfaces.
         let p = parse(
             &Value::String("${BIND}:3000:3000".into()),
-            &no_env,
+            &no_env(),
             Path::new("c.yml"),
         )
         .unwrap();
@@ -328,37 +328,55 @@ mod tests {
     #[test]
     fn long_syntax() {
         let v = serde_json::json!({"target": 80, "published": "8080", "host_ip": "127.0.0.1", "protocol": "tcp", "mode": "host"});
-        let p = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!(
             parts(&p),
             (Some("127.0.0.1"), Some(8080), Some(8080), 80, 80, "tcp")
         );
         assert_eq!(p.binding(), Binding::Loopback);
         let v = serde_json::json!({"target": 80, "published": 8080});
-        let p = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!(parts(&p), (None, Some(8080), Some(8080), 80, 80, "tcp"));
         assert_eq!(p.binding(), Binding::AllInterfaces);
         let v = serde_json::json!({"target": 80, "published": "8000-8010"});
-        let p = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!((p.published, p.published_end), (Some(8000), Some(8010)));
         let v = serde_json::json!({"target": "53", "protocol": "udp"});
-        let p = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!(parts(&p), (None, None, None, 53, 53, "udp"));
         let v = serde_json::json!({"target": 80, "published": "${P:-9090}", "host_ip": "::1"});
-        let p = parse(&v, &no_env, Path::new("c.yml")).unwrap();
+        let p = parse(&v, &no_env(), Path::new("c.yml")).unwrap();
         assert_eq!((p.published, p.binding()), (Some(9090), Binding::Loopback));
         assert!(p.raw.contains("${P:-9090}"));
         assert!(parse(
             &serde_json::json!({"published": 80}),
-            &no_env,
+            &no_env(),
             Path::new("c")
         )
         .is_err());
         assert!(parse(
             &serde_json::json!({"target": 80, "host_ip": "example.com"}),
-            &no_env,
+            &no_env(),
             Path::new("c")
         )
         .is_err());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn short_syntax_never_panics(text in "[0-9a-f:.\\[\\]/\\-${}A-Z]{0,40}") {
+                let i = Interpolator::from_pairs(&[("P", "8080")]);
+                if let Ok(p) = parse(&Value::String(text), &i, Path::new("c.yml")) {
+                    prop_assert!(p.target <= p.target_end);
+                    prop_assert!(p.target != 0);
+                }
+            }
+        }
     }
 }

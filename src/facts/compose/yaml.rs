@@ -16,18 +16,24 @@ const MAX_MESSAGE_CHARS: usize = 300;
 /// Only the keys the checks read; everything else in the file is skipped unparsed.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawFile {
+    /// A service may itself carry `!override` (replace the whole service) or `!reset` (drop it).
     #[serde(default)]
-    pub services: Option<BTreeMap<String, Option<RawService>>>,
+    pub services: Option<BTreeMap<String, TaggedService>>,
+    /// `include:` entries: paths, or mappings with `path` (a path or a list of paths).
+    #[serde(default)]
+    pub include: Value,
 }
 
 /// A value with its YAML tag, so `!reset` / `!override` can steer the merge.
 pub type TaggedValue = Tagged<Value>;
+/// A service definition with its own tag (`!override`, `!reset`); `None` for `web:` alone.
+pub type TaggedService = Tagged<Option<RawService>>;
 
 fn absent() -> TaggedValue {
     Tagged(Value::Null, None)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct RawService {
     #[serde(default = "absent")]
     pub image: TaggedValue,
@@ -39,6 +45,37 @@ pub struct RawService {
     pub ports: TaggedValue,
     #[serde(default = "absent")]
     pub volumes: TaggedValue,
+    #[serde(default = "absent")]
+    pub privileged: TaggedValue,
+    #[serde(default = "absent")]
+    pub cap_add: TaggedValue,
+    #[serde(default = "absent")]
+    pub pid: TaggedValue,
+    #[serde(default = "absent")]
+    pub profiles: TaggedValue,
+    #[serde(default = "absent")]
+    pub volumes_from: TaggedValue,
+    /// `extends: NAME` or `extends: {service: NAME, file: PATH}`.
+    #[serde(default)]
+    pub extends: Value,
+}
+
+impl Default for RawService {
+    fn default() -> Self {
+        RawService {
+            image: absent(),
+            user: absent(),
+            network_mode: absent(),
+            ports: absent(),
+            volumes: absent(),
+            privileged: absent(),
+            cap_add: absent(),
+            pid: absent(),
+            profiles: absent(),
+            volumes_from: absent(),
+            extends: Value::Null,
+        }
+    }
 }
 
 /// The file's text; `Ok(None)` when it does not exist. Errors name the file.
@@ -101,7 +138,7 @@ mod tests {
         let f = parse("services:\n  web:\n    ports: !override\n      - 1\n    volumes: !reset\n")
             .unwrap();
         let services = f.services.unwrap();
-        let web = services["web"].as_ref().unwrap();
+        let web = services["web"].0.as_ref().unwrap();
         assert_eq!(web.ports.1.as_deref(), Some("!override"));
         assert_eq!(web.volumes.1.as_deref(), Some("!reset"));
         assert_eq!(web.image.0, Value::Null);
@@ -114,8 +151,30 @@ mod tests {
         )
         .unwrap();
         let services = f.services.unwrap();
-        let web = services["web"].as_ref().unwrap();
+        let web = services["web"].0.as_ref().unwrap();
         assert_eq!(web.image.0, Value::String("app:1".into()));
+    }
+
+    #[test]
+    fn explicit_keys_win_over_merge_keys() {
+        let f = parse(
+            "x-base: &base\n  image: app:1\n  privileged: true\nservices:\n  web:\n    <<: *base\n    image: app:2\n",
+        )
+        .unwrap();
+        let services = f.services.unwrap();
+        let web = services["web"].0.as_ref().unwrap();
+        assert_eq!(web.image.0, Value::String("app:2".into()));
+        assert_eq!(web.privileged.0, Value::Bool(true));
+    }
+
+    #[test]
+    fn service_level_tags_are_kept() {
+        let f = parse("services:\n  db: !reset {}\n  web: !override\n    image: x\n  plain:\n")
+            .unwrap();
+        let services = f.services.unwrap();
+        assert_eq!(services["db"].1.as_deref(), Some("!reset"));
+        assert_eq!(services["web"].1.as_deref(), Some("!override"));
+        assert!(services["plain"].0.is_none());
     }
 
     #[test]

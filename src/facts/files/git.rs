@@ -138,10 +138,18 @@ fn timeout_message(what: &str, top: &Path, e: GitError) -> String {
     }
 }
 
+/// One index entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    pub path: PathBuf,
+    /// Mode 120000: git holds the link text, not the content of what it points at.
+    pub symlink: bool,
+}
+
 /// Index entries (tracked files) at or under the given paths.
-pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, FactError> {
+pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<Tracked>, FactError> {
     // Paths are passed as they are: `*` or `:` in a file name is not a pattern.
-    let mut args = ["--literal-pathspecs", "ls-files", "-z", "--"]
+    let mut args = ["--literal-pathspecs", "ls-files", "-s", "-z", "--"]
         .map(OsStr::new)
         .to_vec();
     args.extend_from_slice(rels);
@@ -149,12 +157,52 @@ pub(super) fn ls_files(top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, Fact
     if out.code != Some(0) {
         return Err(FactError::from(failed("ls-files", top, &out)));
     }
+    // Records are `MODE OBJECT STAGE<TAB>PATH`, NUL-terminated.
     Ok(out
         .stdout
         .split(|b| *b == 0)
-        .filter(|e| !e.is_empty())
-        .map(|e| PathBuf::from(OsStr::from_bytes(e)))
+        .filter_map(|record| {
+            let tab = record.iter().position(|b| *b == b'\t')?;
+            let (meta, path) = (&record[..tab], &record[tab + 1..]);
+            Some(Tracked {
+                path: PathBuf::from(OsStr::from_bytes(path)),
+                symlink: meta.starts_with(b"120000 "),
+            })
+        })
         .collect())
+}
+
+/// A commit (on any ref) that touched `rel`, when there is one: a file that was ever
+/// committed keeps its content in the history even after `git rm --cached`.
+pub(super) fn last_commit_touching(top: &Path, rel: &OsStr) -> Result<Option<String>, FactError> {
+    let args = [
+        "--literal-pathspecs",
+        "log",
+        "--all",
+        "--format=%H",
+        "-n",
+        "1",
+        "--",
+    ]
+    .map(OsStr::new);
+    let mut args = args.to_vec();
+    args.push(rel);
+    let out = gitcmd::run(top, &args).map_err(|e| timeout_message("log", top, e))?;
+    if out.code != Some(0) {
+        let reason = out.reason();
+        // A repository without any commit has no history to search.
+        if reason.contains("does not have any commits") || reason.contains("bad default revision") {
+            return Ok(None);
+        }
+        return Err(FactError::from(failed("log", top, &out)));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .lines()
+        .next()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string))
 }
 
 /// The ignored paths among `rels`, each with the rule that ignores it (`.gitignore:3 (*.env)`).

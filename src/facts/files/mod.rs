@@ -66,8 +66,13 @@ impl FileFacts {
     }
 
     /// Index entries (tracked files) at or under `rels` in the work tree `top`.
-    pub fn git_tracked(&self, top: &Path, rels: &[&OsStr]) -> Result<Vec<PathBuf>, FactError> {
+    pub fn git_tracked(&self, top: &Path, rels: &[&OsStr]) -> Result<Vec<git::Tracked>, FactError> {
         git::ls_files(top, rels)
+    }
+
+    /// A commit on any ref that touched `rel` in `top`, if any.
+    pub fn git_history(&self, top: &Path, rel: &OsStr) -> Result<Option<String>, FactError> {
+        git::last_commit_touching(top, rel)
     }
 
     /// The ignored paths among `rels`, each with the rule that ignores it.

@@ -2,7 +2,7 @@
 
 use super::ProbeFailure;
 use crate::net::connect::{self, Endpoint, NetError};
-use crate::net::hello::{AnswerReader, ClientHello, ServerAnswer};
+use crate::net::hello::{AnswerReader, ClientHello, Flight, ServerAnswer};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -15,6 +15,25 @@ pub fn exchange(
     hello: &ClientHello,
     timeout: Duration,
 ) -> Result<(SocketAddr, ServerAnswer), ProbeFailure> {
+    exchange_with(endpoint, hello, timeout, AnswerReader::new()).map(|(a, answer, _)| (a, answer))
+}
+
+/// As [`exchange`], but reads on to ServerHelloDone and returns the rest of the flight too
+/// (certificates, stapled OCSP, ServerKeyExchange) for TLS 1.2 and older.
+pub fn exchange_flight(
+    endpoint: &Endpoint,
+    hello: &ClientHello,
+    timeout: Duration,
+) -> Result<(SocketAddr, ServerAnswer, Flight), ProbeFailure> {
+    exchange_with(endpoint, hello, timeout, AnswerReader::for_flight())
+}
+
+fn exchange_with(
+    endpoint: &Endpoint,
+    hello: &ClientHello,
+    timeout: Duration,
+    mut reader: AnswerReader,
+) -> Result<(SocketAddr, ServerAnswer, Flight), ProbeFailure> {
     let mut random = [0u8; 32];
     SystemRandom::new()
         .fill(&mut random)
@@ -47,21 +66,26 @@ pub fn exchange(
         }
     }
 
-    let mut reader = AnswerReader::new();
     let mut buf = [0u8; 8192];
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
+            if let Some(answer) = reader.give_up("timed out before ServerHelloDone") {
+                return Ok((addr, answer, reader.flight().clone()));
+            }
             return Err(ProbeFailure::Net(waiting_timeout(addr)));
         }
         stream
             .set_read_timeout(Some(left))
             .map_err(|e| ProbeFailure::Net(connect::io_error(addr, "setting a timeout", &e)))?;
         match stream.read(&mut buf) {
-            Ok(0) => return Ok((addr, reader.finish(false))),
+            Ok(0) => {
+                let answer = reader.finish(false);
+                return Ok((addr, answer, reader.flight().clone()));
+            }
             Ok(n) => {
                 if let Some(answer) = reader.feed(&buf[..n]) {
-                    return Ok((addr, answer));
+                    return Ok((addr, answer, reader.flight().clone()));
                 }
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -71,14 +95,20 @@ pub fn exchange(
                     ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
                 ) =>
             {
-                return Ok((addr, reader.finish(true)))
+                let answer = reader.finish(true);
+                return Ok((addr, answer, reader.flight().clone()));
             }
             Err(e) => {
+                if let Some(answer) =
+                    reader.give_up(&format!("stopped before ServerHelloDone: {e}"))
+                {
+                    return Ok((addr, answer, reader.flight().clone()));
+                }
                 return Err(ProbeFailure::Net(connect::io_error(
                     addr,
                     "waiting for the ServerHello",
                     &e,
-                )))
+                )));
             }
         }
     }

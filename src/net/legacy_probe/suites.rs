@@ -338,12 +338,112 @@ const SUITES: &[(u16, &str)] = &[
     (0xCCAE, "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256"),
 ];
 
+/// The TLS 1.3 suites (RFC 8446, CCM included), which name no key exchange.
+pub const TLS13_SUITES: [(u16, &str); 5] = [
+    (0x1301, "TLS_AES_128_GCM_SHA256"),
+    (0x1302, "TLS_AES_256_GCM_SHA384"),
+    (0x1303, "TLS_CHACHA20_POLY1305_SHA256"),
+    (0x1304, "TLS_AES_128_CCM_SHA256"),
+    (0x1305, "TLS_AES_128_CCM_8_SHA256"),
+];
+
 /// The IANA name of a cipher suite, or its hex id when it is not in the table.
 pub fn suite_name(id: u16) -> String {
+    if let Some((_, name)) = TLS13_SUITES.iter().find(|(k, _)| *k == id) {
+        return name.to_string();
+    }
     match SUITES.binary_search_by_key(&id, |(k, _)| *k) {
         Ok(i) => SUITES[i].1.to_string(),
         Err(_) => format!("cipher suite 0x{id:04X}"),
     }
+}
+
+/// How a suite agrees on keys, read from its IANA name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyExchange {
+    /// TLS 1.3: always ephemeral, negotiated outside the suite.
+    Tls13,
+    Ecdhe,
+    Dhe,
+    /// The client encrypts the premaster secret to the certificate's RSA key: whoever gets the
+    /// key later decrypts every recorded session (no forward secrecy).
+    StaticRsa,
+    /// Fixed (EC)DH certificates, anonymous, PSK, SRP, Kerberos: rare and never forward
+    /// secret in a way a client can rely on.
+    Other,
+}
+
+/// What the suite encrypts records with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordProtection {
+    /// GCM, CCM, ChaCha20-Poly1305.
+    Aead,
+    /// MAC-then-encrypt CBC: padding-oracle and timing attacks (Lucky13) are its history.
+    Cbc,
+    /// RC4 or no encryption at all.
+    StreamOrNull,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SuiteTraits {
+    pub key_exchange: KeyExchange,
+    pub protection: RecordProtection,
+    /// The certificate signs the key exchange with ECDSA (ECDHE_ECDSA suites).
+    pub ecdsa: bool,
+}
+
+impl SuiteTraits {
+    pub fn forward_secret(&self) -> bool {
+        matches!(
+            self.key_exchange,
+            KeyExchange::Tls13 | KeyExchange::Ecdhe | KeyExchange::Dhe
+        )
+    }
+}
+
+pub fn suite_traits(id: u16) -> SuiteTraits {
+    let name = suite_name(id);
+    let key_exchange = if TLS13_SUITES.iter().any(|(k, _)| *k == id) {
+        KeyExchange::Tls13
+    } else if name.contains("PSK") || name.contains("_anon_") || name.contains("SRP") {
+        KeyExchange::Other
+    } else if name.starts_with("TLS_ECDHE_") {
+        KeyExchange::Ecdhe
+    } else if name.starts_with("TLS_DHE_") {
+        KeyExchange::Dhe
+    } else if name.starts_with("TLS_RSA_") {
+        KeyExchange::StaticRsa
+    } else {
+        KeyExchange::Other
+    };
+    let protection = if ["GCM", "CCM", "CHACHA20"].iter().any(|p| name.contains(p)) {
+        RecordProtection::Aead
+    } else if name.contains("_RC4_") || name.contains("_WITH_NULL_") {
+        RecordProtection::StreamOrNull
+    } else {
+        RecordProtection::Cbc
+    };
+    SuiteTraits {
+        key_exchange,
+        protection,
+        ecdsa: name.starts_with("TLS_ECDHE_ECDSA_"),
+    }
+}
+
+/// Every suite a client can negotiate without out-of-band setup (no PSK, SRP, Kerberos), at
+/// `version` (TLS 1.2-only suites left out below it), in table order.
+pub fn negotiable_suites(tls12: bool) -> Vec<u16> {
+    let tls12_only = |name: &str| {
+        ["_SHA256", "_SHA384", "GCM", "CCM", "CHACHA20"]
+            .iter()
+            .any(|part| name.contains(part))
+    };
+    SUITES
+        .iter()
+        .filter(|(_, name)| !["PSK", "SRP", "KRB5"].iter().any(|p| name.contains(p)))
+        .filter(|(_, name)| tls12 || !tls12_only(name))
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// A class of cipher suites that gives no or broken confidentiality or authentication.
@@ -437,7 +537,8 @@ mod tests {
         assert!(SUITES.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(suite_name(0x0002), "TLS_RSA_WITH_NULL_SHA");
         assert_eq!(suite_name(0xC013), "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
-        assert_eq!(suite_name(0x1301), "cipher suite 0x1301");
+        assert_eq!(suite_name(0x1301), "TLS_AES_128_GCM_SHA256");
+        assert_eq!(suite_name(0x13FF), "cipher suite 0x13FF");
     }
 
     #[test]
@@ -481,6 +582,33 @@ mod tests {
                 assert!(!class.suites().contains(&id), "{class:?} holds 0x{id:04X}");
             }
         }
+    }
+
+    #[test]
+    fn traits_come_from_the_names() {
+        let t = suite_traits(0xC02F);
+        assert_eq!(
+            (t.key_exchange, t.protection, t.ecdsa),
+            (KeyExchange::Ecdhe, RecordProtection::Aead, false)
+        );
+        let t = suite_traits(0xC00A);
+        assert_eq!(
+            (t.key_exchange, t.protection, t.ecdsa),
+            (KeyExchange::Ecdhe, RecordProtection::Cbc, true)
+        );
+        assert_eq!(suite_traits(0x002F).key_exchange, KeyExchange::StaticRsa);
+        assert!(!suite_traits(0x009C).forward_secret());
+        assert_eq!(suite_traits(0x009E).key_exchange, KeyExchange::Dhe);
+        assert_eq!(suite_traits(0x1303).key_exchange, KeyExchange::Tls13);
+        assert_eq!(suite_traits(0x0034).key_exchange, KeyExchange::Other);
+        assert_eq!(
+            suite_traits(0x0005).protection,
+            RecordProtection::StreamOrNull
+        );
+        assert_eq!(suite_traits(0xCCA8).protection, RecordProtection::Aead);
+        let old = negotiable_suites(false);
+        assert!(old.contains(&0x002F) && !old.contains(&0xC02F) && !old.contains(&0x008C));
+        assert!(negotiable_suites(true).contains(&0xC02F));
     }
 
     #[test]

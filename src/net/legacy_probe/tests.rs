@@ -12,6 +12,7 @@ fn hello(version: u16, suites: &[u16]) -> ClientHello<'_> {
         version,
         cipher_suites: suites,
         server_name: None,
+        extras: Default::default(),
     }
 }
 
@@ -19,6 +20,7 @@ fn server_hello(version: u16, cipher_suite: u16) -> ServerAnswer {
     ServerAnswer::Hello(ServerHello {
         version,
         cipher_suite,
+        ..Default::default()
     })
 }
 
@@ -143,7 +145,7 @@ fn alerts_and_closed_connections_are_refusals_and_garbage_is_a_failure() {
 fn identical_failures_collapse_but_mixed_outcomes_do_not() {
     let refused = ProbeOutcome::Failed(ProbeFailure::Net(NetError::Refused { addr: addr() }));
     let scan = LegacyScan {
-        results: ProtocolVersion::LEGACY
+        results: TlsVersion::LEGACY
             .into_iter()
             .map(|v| (v, refused.clone()))
             .collect(),
@@ -291,20 +293,20 @@ fn legacy_scan_finds_the_one_legacy_version_a_server_speaks() {
             .unwrap()
     };
     assert_eq!(
-        outcome(ProtocolVersion::Ssl3),
+        outcome(TlsVersion::Ssl3),
         ProbeOutcome::NotAccepted {
             reason: "alert handshake_failure".into()
         }
     );
     assert_eq!(
-        outcome(ProtocolVersion::Tls10),
+        outcome(TlsVersion::Tls10),
         ProbeOutcome::Accepted(Negotiated {
             version: hello::TLS10,
             suite: suites::legacy_offer()[0]
         })
     );
     assert_eq!(
-        outcome(ProtocolVersion::Tls11),
+        outcome(TlsVersion::Tls11),
         ProbeOutcome::NotAccepted {
             reason: "answered with TLS 1.0".into()
         }

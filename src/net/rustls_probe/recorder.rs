@@ -31,6 +31,8 @@ pub struct CapturedChain {
     pub trust_time_shifted: bool,
     /// Whether the end entity is valid for the name the client asked for (SAN only).
     pub name: Result<(), Error>,
+    /// The stapled OCSP response, empty when none came.
+    pub ocsp_response: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -101,7 +103,26 @@ impl ChainRecorder {
             trust_checked_at,
             trust_time_shifted,
             name,
+            ocsp_response: ocsp_response.to_vec(),
         }
+    }
+
+    /// Judges a chain captured outside rustls (the raw TLS 1.2 probe) exactly as a handshake's
+    /// chain would be. `None` when `certs` is empty.
+    pub fn judge_presented(
+        &self,
+        certs: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+    ) -> Option<CapturedChain> {
+        let (leaf, intermediates) = certs.split_first()?;
+        Some(self.judge(
+            leaf,
+            intermediates,
+            server_name,
+            ocsp_response,
+            UnixTime::now(),
+        ))
     }
 }
 

@@ -50,6 +50,14 @@ impl TrustRoots {
         self.subjects.contains(subject)
     }
 
+    /// Whether a root of this subject is one of Mozilla's public CAs (webpki-roots), as opposed
+    /// to the system store's extras or the operator's `--ca-file`.
+    pub fn is_public_subject(&self, subject: &[u8]) -> bool {
+        webpki_roots::TLS_SERVER_ROOTS
+            .iter()
+            .any(|anchor| anchor.subject.as_ref() == subject)
+    }
+
     /// Whether this exact certificate identity (subject and key, both without their outer
     /// SEQUENCE headers) is a root: a name alone can be shared, e.g. Debian's snakeoil
     /// `CN=localhost` sits in /etc/ssl/certs.
