@@ -7,6 +7,7 @@ use crate::facts::ports::PortList;
 use crate::facts::{Facts, NetLimits};
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
+use crate::redact::Redactor;
 use crate::report::{self, text::Style, FailOn, Report};
 use crate::target::{ComposeFileSpec, EnvFileSpec, ResolveOverride, Target, TargetUrl};
 use clap::Parser;
@@ -82,7 +83,19 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         deadline: started + deadline(args)?,
     };
     let facts = Facts::new(target, limits);
-    let findings = engine::run(&profile, &facts, &selection);
+    // From here on every byte written goes through the redaction layer, errors included.
+    let redactor = Redactor::for_audit(&profile, &facts);
+    let mut findings = engine::run(&profile, &facts, &selection);
+    for finding in &mut findings {
+        redactor.redact_finding(finding);
+    }
+    // The whole rendered output is masked again, sparing the profile's own texts.
+    let public: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| [f.id.as_str(), f.title.as_str(), f.remediation.as_str()])
+        .chain([profile.name.as_str()])
+        .collect();
+    let output_redactor = redactor.sparing(&public);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = Report::new(
         &profile.name,
@@ -97,20 +110,25 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         color: use_color(args.color),
     };
     let file_style = Style { color: false };
-    let render = |format: Format, style: Style| match format {
-        Format::Text => report::text::render(&report, style, fail_on),
-        Format::Json => report::json::render(&report),
+    let render = |format: Format, style: Style| {
+        output_redactor.redact(&match format {
+            Format::Text => report::text::render(&report, style, fail_on),
+            Format::Json => report::json::render(&report),
+        })
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, render(format, file_style))
-                .map_err(|e| format!("--output {}: {e}", path.display()))?;
-            if format != Format::Text {
-                write_stdout(&render(Format::Text, stdout_style))?;
-            }
-        }
-        None => write_stdout(&render(format, stdout_style))?,
-    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, render(format, file_style))
+            .map_err(|e| format!("--output {}: {e}", path.display()))
+            .and_then(|()| {
+                if format != Format::Text {
+                    write_stdout(&render(Format::Text, stdout_style))
+                } else {
+                    Ok(())
+                }
+            }),
+        None => write_stdout(&render(format, stdout_style)),
+    };
+    written.map_err(|e| redactor.redact(&e))?;
     Ok(if report.gated(fail_on) > 0 {
         EXIT_GATED
     } else {
@@ -260,6 +278,7 @@ fn env_file_specs(
             role: d.role.clone(),
             path: root.join(&d.path),
             required: d.required,
+            dialect: d.dialect,
         })
         .collect();
     if specs.is_empty() && !overrides.is_empty() {
@@ -267,6 +286,7 @@ fn env_file_specs(
             role: "main".into(),
             path: PathBuf::new(),
             required: true,
+            dialect: Default::default(),
         });
     }
     let roles: Vec<String> = specs.iter().map(|s| s.role.clone()).collect();

@@ -9,5 +9,6 @@ pub mod finding;
 pub mod ip;
 pub mod net;
 pub mod profile;
+pub mod redact;
 pub mod report;
 pub mod target;

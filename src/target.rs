@@ -14,6 +14,8 @@ pub struct EnvFileSpec {
     pub role: String,
     pub path: PathBuf,
     pub required: bool,
+    /// The loader whose rules the file is read with.
+    pub dialect: crate::facts::env::Dialect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -393,6 +393,7 @@ pub mod testing {
             role: "main".into(),
             path: PathBuf::from("/fake/.env"),
             required: true,
+            dialect: Default::default(),
         };
         let mut file = env::EnvFile::default();
         for (line, (key, value)) in vars.iter().enumerate() {
