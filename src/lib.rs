@@ -3,12 +3,14 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod dsn;
 pub mod engine;
 pub mod facts;
 pub mod finding;
 pub mod ip;
 pub mod net;
 pub mod profile;
+pub mod read;
 pub mod redact;
 pub mod report;
 pub mod target;

@@ -18,7 +18,6 @@ pub mod host_root;
 pub mod http;
 pub mod listeners;
 pub mod ports;
-pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;

@@ -46,7 +46,7 @@ pub struct EnvFileDecl {
     pub required: bool,
     /// The program that loads the file: `compose` (default), `npm` or `python`.
     #[serde(default)]
-    pub dialect: crate::facts::env::Dialect,
+    pub dialect: crate::target::Dialect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,10 +9,9 @@
 //! of variables whose names contain PASSWORD, SECRET, TOKEN or KEY, and the passwords inside
 //! any URL or DSN held by any variable.
 
-pub mod dsn;
-
 use crate::checks::env::placeholder::placeholder_reason;
 use crate::checks::CheckKind;
+use crate::dsn;
 use crate::facts::env::{is_secret_name, EnvState};
 use crate::facts::Facts;
 use crate::finding::Finding;

@@ -380,7 +380,7 @@ impl EnvValue {
     /// credentials redacted, shortened, control characters escaped.
     fn shown(&self, value: &str) -> Shown {
         // A libpq keyword DSN (`host=db password=...`) carries its password in plain text.
-        if self.secret || crate::redact::dsn::has_keyword_password(value) {
+        if self.secret || crate::dsn::has_keyword_password(value) {
             return Shown::Shape(describe_var(&self.var, value));
         }
         let text = if value.contains("://") || value.contains('@') {

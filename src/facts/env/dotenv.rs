@@ -115,7 +115,7 @@ pub fn load(path: &std::path::Path, dialect: Dialect) -> EnvState {
 
 /// The file's text, or the state explaining why there is none.
 fn read_text(path: &Path) -> Result<String, EnvState> {
-    use crate::facts::read::{read_bounded, ReadError};
+    use crate::read::{read_bounded, ReadError};
     match read_bounded(path, MAX_FILE_BYTES as usize) {
         Ok(bytes) => text_from_bytes(bytes).map_err(|e| EnvState::Unusable(e.to_string())),
         Err(ReadError::NotFound) => Err(EnvState::Missing),
