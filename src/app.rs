@@ -140,27 +140,31 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
         color: use_color(args.color),
     };
     let file_style = Style { color: false };
-    for file in &report_files {
-        output::write_file(
-            &file.path,
-            &output::render(file.format, &entries, fail_on, file_style),
-        )?;
-    }
-    match &args.output {
-        Some(path) => {
-            output::write_file(path, &output::render(format, &entries, fail_on, file_style))
-                .map_err(|e| format!("--output {}: {e}", path.display()))?;
-            if format != Format::Text {
-                write_stdout(&output::render(
-                    Format::Text,
-                    &entries,
-                    fail_on,
-                    stdout_style,
-                ))?;
-            }
+    let written = (|| -> Result<(), String> {
+        for file in &report_files {
+            output::write_file(
+                &file.path,
+                &output::render(file.format, &entries, fail_on, file_style),
+            )?;
         }
-        None => write_stdout(&output::render(format, &entries, fail_on, stdout_style))?,
-    }
+        match &args.output {
+            Some(path) => {
+                output::write_file(path, &output::render(format, &entries, fail_on, file_style))
+                    .map_err(|e| format!("--output {}: {e}", path.display()))?;
+                if format != Format::Text {
+                    write_stdout(&output::render(
+                        Format::Text,
+                        &entries,
+                        fail_on,
+                        stdout_style,
+                    ))?;
+                }
+            }
+            None => write_stdout(&output::render(format, &entries, fail_on, stdout_style))?,
+        }
+        Ok(())
+    })();
+    written.map_err(|e| report::redact(&entries, &e))?;
     Ok(if report::gated(&entries, fail_on) > 0 {
         EXIT_GATED
     } else {
@@ -340,6 +344,7 @@ fn env_file_specs(
             role: d.role.clone(),
             path: root.join(&d.path),
             required: d.required,
+            dialect: d.dialect,
         })
         .collect();
     if specs.is_empty() && !overrides.is_empty() {
@@ -347,6 +352,7 @@ fn env_file_specs(
             role: "main".into(),
             path: PathBuf::new(),
             required: true,
+            dialect: Default::default(),
         });
     }
     let roles: Vec<String> = specs.iter().map(|s| s.role.clone()).collect();

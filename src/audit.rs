@@ -6,6 +6,7 @@ use crate::engine::{self, Selection};
 use crate::facts::{Facts, NetLimits};
 use crate::finding::Status;
 use crate::profile::Profile;
+use crate::redact::Redactor;
 use crate::report::{certificates, rules, Entry, Report, ReportFinding};
 use crate::target::Target;
 use crate::waiver::{self, Waiver};
@@ -41,7 +42,21 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
     let clock = Instant::now();
     let started = time::OffsetDateTime::now_utc();
     let facts = Facts::new(plan.target, limits);
-    let findings = engine::run(&plan.profile, &facts, &plan.selection);
+    // From here on every finding and every rendered byte go through the redaction layer.
+    let redactor = Redactor::for_audit(&plan.profile, &facts);
+    let mut findings = engine::run(&plan.profile, &facts, &plan.selection);
+    for finding in &mut findings {
+        redactor.redact_finding(finding);
+    }
+    // Whole rendered reports are masked again, sparing the profile's own texts.
+    let public: Vec<&str> = plan
+        .profile
+        .check
+        .iter()
+        .flat_map(|c| [c.id.as_str(), c.title.as_str(), c.remediation.as_str()])
+        .chain([plan.profile.name.as_str()])
+        .collect();
+    let output_redactor = redactor.sparing(&public);
     let ran: Vec<String> = findings
         .iter()
         .filter(|f| f.status != Status::Skip)
@@ -80,5 +95,6 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
         name: plan.name,
         rules,
         report,
+        redactor: output_redactor,
     }
 }

@@ -104,7 +104,7 @@ pub struct Baseline {
 impl Baseline {
     pub fn read(path: &Path) -> Result<Baseline, String> {
         let file = path.display().to_string();
-        let text = crate::facts::read::read_text(path, MAX_BASELINE_BYTES)
+        let text = crate::read::read_text(path, MAX_BASELINE_BYTES)
             .map_err(|e| format!("--baseline {file}: {e}"))?;
         let parsed: PreviousFile = serde_json::from_str(&text).map_err(|e| {
             format!("--baseline {file}: not a rampart JSON report ({e}); write one with --json")

@@ -54,7 +54,7 @@ pub struct TargetDecl {
 
 pub fn read(path: &Path) -> Result<Vec<TargetDecl>, String> {
     let label = path.display().to_string();
-    let text = crate::facts::read::read_text(path, MAX_TARGETS_FILE_BYTES)
+    let text = crate::read::read_text(path, MAX_TARGETS_FILE_BYTES)
         .map_err(|e| format!("--targets {label}: {e}"))?;
     let file: TargetsFile = toml::from_str(&text).map_err(|e| {
         crate::profile::error::toml_error_line(&format!("--targets {label}"), &text, &e)

@@ -137,7 +137,7 @@ fn parse_date(text: &str) -> Option<time::Date> {
 /// an argument error: a CI gate must not run with half its waivers.
 pub fn read_file(path: &Path) -> Result<Vec<Waiver>, String> {
     let label = path.display().to_string();
-    let text = crate::facts::read::read_text(path, MAX_WAIVER_FILE_BYTES)
+    let text = crate::read::read_text(path, MAX_WAIVER_FILE_BYTES)
         .map_err(|e| format!("--waivers {label}: {e}"))?;
     let file: WaiverFile = toml::from_str(&text).map_err(|e| {
         crate::profile::error::toml_error_line(&format!("--waivers {label}"), &text, &e)

@@ -2,8 +2,8 @@
 //! understood. Messages name the file and line where that helps and never quote a value
 //! (a malformed line may be a secret pasted in the wrong place).
 
-use super::read::{ReadError, ReadTextError};
 use super::template::TemplateError;
+use crate::read::{ReadError, ReadTextError};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,35 +1,12 @@
 //! Host files (`/proc`, `/etc`) read under a root directory, so tests and audits of a mounted
 //! image can point rampart at a fixture tree (`--host-root DIR`, default `/`).
 
-use super::read::{self, ReadError};
+use crate::read::{self, ReadError};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
-/// The directory standing in for the host's `/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostRoot(PathBuf);
-
-impl Default for HostRoot {
-    fn default() -> Self {
-        HostRoot(PathBuf::from("/"))
-    }
-}
+pub use crate::target::HostRoot;
 
 impl HostRoot {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        HostRoot(dir.into())
-    }
-
-    /// True when host files are the live system's own (not a fixture tree).
-    pub fn is_live(&self) -> bool {
-        self.0 == Path::new("/")
-    }
-
-    /// `/proc/net/tcp` becomes `DIR/proc/net/tcp`.
-    pub fn path(&self, absolute: &str) -> PathBuf {
-        self.0.join(absolute.trim_start_matches('/'))
-    }
-
     /// Reads a host file, at most `limit` bytes (counted as read: `/proc` files report size 0).
     /// `Ok(None)` when the file does not exist.
     pub fn read_text(&self, absolute: &str, limit: usize) -> Result<Option<String>, HostFileError> {

@@ -18,7 +18,6 @@ pub mod host_root;
 pub mod http;
 pub mod listeners;
 pub mod ports;
-pub mod read;
 pub mod runtime;
 pub mod template;
 pub mod tls;
@@ -393,6 +392,7 @@ pub mod testing {
             role: "main".into(),
             path: PathBuf::from("/fake/.env"),
             required: true,
+            dialect: Default::default(),
         };
         let mut file = env::EnvFile::default();
         for (line, (key, value)) in vars.iter().enumerate() {

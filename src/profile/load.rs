@@ -68,7 +68,7 @@ fn read_source(path: &Path) -> Result<Source, ProfileError> {
     let label = path.display().to_string();
     // Regular files only, capped by bytes read: a FIFO, /dev/zero or a growing file cannot
     // hang the loader or exhaust memory.
-    let text = crate::facts::read::read_text(path, MAX_PROFILE_BYTES)
+    let text = crate::read::read_text(path, MAX_PROFILE_BYTES)
         .map_err(|e| ProfileError::whole_file(&label, format!("{e}; not a profile")))?;
     Ok(Source {
         label,

@@ -47,6 +47,9 @@ pub struct EnvFileDecl {
     pub path: String,
     #[serde(default = "yes")]
     pub required: bool,
+    /// The program that loads the file: `compose` (default), `npm` or `python`.
+    #[serde(default)]
+    pub dialect: crate::target::Dialect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -264,6 +264,15 @@ pub struct Entry {
     pub name: Option<String>,
     pub report: Report,
     pub rules: Vec<rules::Rule>,
+    /// Masks this audit's secrets in rendered output (sparing the profile's own texts).
+    pub redactor: crate::redact::Redactor,
+}
+
+/// `text` with every entry's secrets masked: the second lock behind shape-only findings.
+pub fn redact(entries: &[Entry], text: &str) -> String {
+    entries
+        .iter()
+        .fold(text.to_string(), |out, e| e.redactor.redact(&out))
 }
 
 /// A fleet audit as JSON: one report per target.

@@ -63,7 +63,12 @@ impl ReportFile {
     }
 }
 
+/// The report in `format`, through every entry's redaction layer.
 pub fn render(format: Format, entries: &[Entry], fail_on: FailOn, style: Style) -> String {
+    super::redact(entries, &render_plain(format, entries, fail_on, style))
+}
+
+fn render_plain(format: Format, entries: &[Entry], fail_on: FailOn, style: Style) -> String {
     match format {
         Format::Text => super::text::render_all(entries, style, fail_on),
         Format::Json => super::json::render(entries, fail_on),

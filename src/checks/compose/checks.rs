@@ -470,6 +470,7 @@ mod tests {
                 role: "main".into(),
                 path: root.join(".env"),
                 required: true,
+                dialect: Default::default(),
             }],
             compose_files: vec![
                 compose("docker-compose.yml"),

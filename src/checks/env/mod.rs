@@ -6,6 +6,7 @@ pub mod file;
 pub mod placeholder;
 pub mod secret;
 pub mod shape;
+pub mod strength;
 pub mod url;
 pub mod value;
 
@@ -119,6 +120,7 @@ pub(crate) mod test_support {
                 role: role.into(),
                 path,
                 required: true,
+                dialect: Default::default(),
             });
             self
         }
@@ -129,6 +131,7 @@ pub(crate) mod test_support {
                 role: role.into(),
                 path: self.dir.path().join(name),
                 required,
+                dialect: Default::default(),
             });
             self
         }

@@ -3,16 +3,22 @@
 
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
+use super::strength;
 use super::{join_capped, list_entries, IfUnset};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::is_valid_key;
-use crate::facts::env::LoadedEnv;
+use crate::facts::env::{is_secret_name, EnvState, LoadedEnv};
 use crate::facts::Facts;
 use crate::finding::{Category, Observation, Status};
 use serde::{Deserialize, Serialize};
 
 fn default_min_length() -> usize {
     16
+}
+
+fn default_min_guesses_log10() -> u8 {
+    // The estimator's constant is a whole power of ten.
+    strength::DEFAULT_MIN_GUESSES_LOG10 as u8
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +41,11 @@ pub struct EnvSecret {
     /// Known sample values from the product's docs that must not be used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbidden: Vec<String>,
+    /// A secret zxcvbn can guess in fewer than 10^this many tries fails (repetition,
+    /// dictionary words, keyboard runs, dates). 0 turns the estimate off, for identifiers
+    /// that are not secrets but must not be placeholders (an access key id).
+    #[serde(default = "default_min_guesses_log10")]
+    pub min_guesses_log10: u8,
 }
 
 impl EnvSecret {
@@ -45,6 +56,9 @@ impl EnvSecret {
         if self.min_length == 0 {
             return Err("min_length must be at least 1".into());
         }
+        if self.min_guesses_log10 > 100 {
+            return Err("min_guesses_log10 must be at most 100 (0 turns the estimate off)".into());
+        }
         if self.hex_length == Some(0) {
             return Err("hex_length must be at least 1".into());
         }
@@ -54,7 +68,9 @@ impl EnvSecret {
         Ok(())
     }
 
-    fn observe_env(&self, env: &LoadedEnv) -> Vec<Observation> {
+    /// `others`: the other secrets loaded in this audit, by name, that a list entry must not
+    /// repeat.
+    fn observe_env(&self, env: &LoadedEnv, others: &[(String, &str)]) -> Vec<Observation> {
         let subject = env.locate(&self.var);
         let raw = env.get(&self.var);
         let entries: Vec<(usize, &str)> = match raw {
@@ -76,7 +92,7 @@ impl EnvSecret {
             .actual(actual)];
         }
         let observation = if self.list {
-            self.judge_list(subject, &entries)
+            self.judge_list(subject, &entries, others)
         } else {
             self.judge_one(subject, entries[0].1)
         };
@@ -95,10 +111,25 @@ impl EnvSecret {
         .actual(actual)
     }
 
-    fn judge_list(&self, subject: String, entries: &[(usize, &str)]) -> Observation {
+    fn judge_list(
+        &self,
+        subject: String,
+        entries: &[(usize, &str)],
+        others: &[(String, &str)],
+    ) -> Observation {
         let problems: Vec<String> = entries
             .iter()
-            .filter_map(|(i, e)| self.problem(e).map(|p| format!("entry {i} {p}")))
+            .enumerate()
+            .filter_map(|(k, (i, e))| {
+                let repeated = entries[..k].iter().find(|(_, earlier)| earlier == e);
+                let reused = others.iter().find(|(_, v)| v == e);
+                let p = match (repeated, reused) {
+                    (Some((j, _)), _) => Some(format!("repeats entry {j}")),
+                    (None, Some((name, _))) => Some(format!("is the same value as {name}")),
+                    (None, None) => self.problem(e),
+                };
+                p.map(|p| format!("entry {i} {p}"))
+            })
             .collect();
         let shapes: Vec<String> = entries
             .iter()
@@ -135,18 +166,45 @@ impl EnvSecret {
         if self.forbidden.iter().any(|f| f.trim() == value.trim()) {
             return Some("is a sample value from the product's documentation".into());
         }
+        if value.trim_start().starts_with('#') {
+            return Some(
+                "starts with `#`: the loader read a comment as the value (Compose keeps \
+                 `KEY=   # note` as the text of the note)"
+                    .into(),
+            );
+        }
         let length = value.chars().count();
         match self.hex_length {
             Some(n) if length != n || !value.chars().all(|c| c.is_ascii_hexdigit()) => {
                 Some(format!("is not exactly {n} hex digits"))
             }
-            Some(_) => None,
             None if length < self.min_length => Some(format!(
                 "is {length} characters long; at least {} required",
                 self.min_length
             )),
-            None => None,
+            _ => self.guessable(value),
         }
+    }
+
+    /// zxcvbn's verdict, with the variable name's words as known hints.
+    fn guessable(&self, value: &str) -> Option<String> {
+        if self.min_guesses_log10 == 0 {
+            return None;
+        }
+        let lower = self.var.to_ascii_lowercase();
+        let hints: Vec<&str> = lower
+            .split(['_', '-', '.'])
+            .filter(|w| w.len() > 2)
+            .collect();
+        let min = f64::from(self.min_guesses_log10);
+        strength::weakness(value, min, &hints).map(|w| {
+            format!(
+                "is guessable: {} (about 10^{:.0} guesses; at least 10^{} required)",
+                w.patterns,
+                w.guesses_log10.floor(),
+                self.min_guesses_log10
+            )
+        })
     }
 
     fn expected(&self) -> String {
@@ -182,8 +240,37 @@ impl Kind for EnvSecret {
     fn judge(&self, facts: &Facts) -> Judgement {
         let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
         let located = |o: Observation| o.or_at(|| env.location(&self.var));
-        Ok(self.observe_env(env).into_iter().map(located).collect())
+        let others = other_secrets(facts, env, &self.var);
+        Ok(self
+            .observe_env(env, &others)
+            .into_iter()
+            .map(located)
+            .collect())
     }
+}
+
+/// Every secret-named variable of every env file but `var` in `env` itself, named
+/// `VAR` in the same file and `role:VAR` in another.
+fn other_secrets<'a>(facts: &'a Facts, env: &LoadedEnv, var: &str) -> Vec<(String, &'a str)> {
+    let mut out = Vec::new();
+    for file in facts.env_files() {
+        let EnvState::Parsed(parsed) = &file.state else {
+            continue;
+        };
+        let same_file = file.spec.role == env.spec.role;
+        for (name, v) in &parsed.vars {
+            if (same_file && name == var) || !is_secret_name(name) || v.value.is_empty() {
+                continue;
+            }
+            let label = if same_file {
+                name.clone()
+            } else {
+                format!("{}:{name}", file.spec.role)
+            };
+            out.push((label, v.value.as_str()));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -203,7 +290,71 @@ mod tests {
             hex_length: None,
             list: false,
             forbidden: Vec::new(),
+            min_guesses_log10: default_min_guesses_log10(),
         }
+    }
+
+    #[test]
+    fn guessable_secrets_fail_by_kind_and_keep_exact_formats() {
+        let session = "Zq8rT2vXk9LmP4sWn7YbC3dF6hJ1uE5a";
+        let fx = Fixture::new().env(
+            "main",
+            ".env",
+            &format!(
+                "REPEAT_HEX={}\nWORDS={}\nLEET=P@ssw0rdP@ssw0rdP@ssw0rdP@ssw0rd\n\
+                 RUN=abcdefghijklmnopqrstuvwxyz123456\nNOTE=# generate with: openssl rand -hex 32\n\
+                 SESSION_SECRET={session}\nAPI_TOKENS={HEX64},{session}\nDUP_TOKENS={B64},{B64}\n",
+                "deadbeef".repeat(8),
+                "secret".repeat(6)
+            ),
+        );
+        let leaks = [
+            session,
+            HEX64,
+            B64,
+            "deadbeef",
+            "secretsecret",
+            "P@ssw0rd",
+            "abcdefgh",
+        ];
+        for (var, hex, needle) in [
+            ("REPEAT_HEX", Some(64), "repeated"),
+            ("WORDS", None, "repeated"),
+            ("LEET", None, "guessable"),
+            ("RUN", None, "run"),
+            ("NOTE", None, "comment"),
+        ] {
+            let mut c = check(var);
+            c.hex_length = hex;
+            let obs = c.evaluate(&fx.ctx());
+            assert_no_leak(&obs, &leaks);
+            let o = only(obs);
+            assert_eq!(o.status, Status::Fail, "{var}: {o:?}");
+            assert!(o.message.contains(needle), "{var}: {}", o.message);
+        }
+        let mut c = check("API_TOKENS");
+        c.list = true;
+        let obs = c.evaluate(&fx.ctx());
+        assert_no_leak(&obs, &leaks);
+        let o = only(obs);
+        assert_eq!(o.status, Status::Fail, "{o:?}");
+        assert!(
+            o.message
+                .contains("entry 2 is the same value as SESSION_SECRET"),
+            "{}",
+            o.message
+        );
+        c.var = "DUP_TOKENS".into();
+        let o = only(c.evaluate(&fx.ctx()));
+        assert!(
+            o.message.contains("entry 2 repeats entry 1"),
+            "{}",
+            o.message
+        );
+        // A lower threshold lets a weak-but-long value through; the parameter is per check.
+        let mut c = check("WORDS");
+        c.min_guesses_log10 = 1;
+        assert_eq!(only(c.evaluate(&fx.ctx())).status, Status::Pass);
     }
 
     fn env() -> Fixture {

@@ -49,12 +49,12 @@ pub fn parse(text: &str) -> Result<Url<'_>, &'static str> {
     if !scheme_ok {
         return Err("invalid scheme");
     }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let (userinfo, host_port) = match authority.rfind('@') {
-        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
-        None => (None, authority),
+    let (userinfo, rest) = match split_userinfo(rest) {
+        Some((u, r)) => (Some(u), r),
+        None => (None, rest),
     };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (host_port, tail) = rest.split_at(authority_end);
     let (host, port_text) = if let Some(after) = host_port.strip_prefix('[') {
         let end = after.find(']').ok_or("unclosed `[` in the host")?;
         let port = match &after[end + 1..] {
@@ -93,6 +93,21 @@ pub fn parse(text: &str) -> Result<Url<'_>, &'static str> {
         query,
         fragment,
     })
+}
+
+/// Splits `user:pass@` off the text after `scheme://`. The user info ends at the LAST `@`, as
+/// libpq and SQLAlchemy read it, so a password holding `/`, `?`, `#` or `@`
+/// (`u:4821/kQz9@db/x`) is the password, not a port and a path. A `@` after a path that has no
+/// `user:` before it (`http://host/a@b`) is part of the path.
+fn split_userinfo(rest: &str) -> Option<(&str, &str)> {
+    let at = rest.rfind('@')?;
+    let (before, after) = (&rest[..at], &rest[at + 1..]);
+    let first_delimiter = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if at < first_delimiter {
+        return Some((before, after));
+    }
+    let (user, _) = before.split_once(':')?;
+    (!user.contains(['/', '?', '#'])).then_some((before, after))
 }
 
 /// Query parameter names whose values are credentials.
@@ -172,6 +187,24 @@ pub fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_with_delimiters_are_userinfo() {
+        let u = parse("postgresql+psycopg://u:4821/kQz9Lm@db/x").unwrap();
+        assert_eq!(
+            (u.user(), u.password(), u.host),
+            (Some("u"), Some("4821/kQz9Lm"), "db")
+        );
+        assert_eq!(redacted(&u), "postgresql+psycopg://u:***@db/x");
+        let u = parse("postgresql://u:8?Kx9#a@b@db:5432/x?sslmode=require").unwrap();
+        assert_eq!(
+            (u.password(), u.host, u.port),
+            (Some("8?Kx9#a@b"), "db", Some(5432))
+        );
+        assert_eq!(redacted(&u), "postgresql://u:***@db:5432/x?sslmode=require");
+        let u = parse("https://host/a@b").unwrap();
+        assert_eq!((u.userinfo, u.host, u.path), (None, "host", "/a@b"));
+    }
 
     fn url(text: &str) -> Url<'_> {
         parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))

@@ -379,7 +379,8 @@ impl EnvValue {
     /// The value as a report may show it: the shape for secrets; otherwise the text with URL
     /// credentials redacted, shortened, control characters escaped.
     fn shown(&self, value: &str) -> Shown {
-        if self.secret {
+        // A libpq keyword DSN (`host=db password=...`) carries its password in plain text.
+        if self.secret || crate::dsn::has_keyword_password(value) {
             return Shown::Shape(describe_var(&self.var, value));
         }
         let text = if value.contains("://") || value.contains('@') {
@@ -546,7 +547,7 @@ TRUSTED_OK=172.16.0.0/12,fd00::/8,uniquelocal
 TRUSTED_BLANK=\" , ,\"
 KEY_HEX=9f86d081884c7d659a2feaa0c55ad015
 TOKEN=sk-live-Zq8rT2vXk3
-BROKEN_URL=postgres://u:pa/ss@h
+BROKEN_URL=postgres://u:pa55word@[db:5432/x
 ";
 
     fn rule(var: &str) -> EnvValue {

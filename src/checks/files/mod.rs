@@ -122,6 +122,7 @@ pub(crate) mod testutil {
             role: name.to_string(),
             path: root.join(name),
             required,
+            dialect: Default::default(),
         }
     }
 

@@ -86,8 +86,9 @@ pub fn resolve(declared: &[ComposeFileSpec], explicit: bool, root: &Path) -> Com
 }
 
 fn interpolation_source(path: &Path) -> (Source, Vec<String>) {
+    // The project `.env` is read by Compose itself.
     let shown = path.display();
-    match env::load(path) {
+    match env::load(path, env::Dialect::Compose) {
         EnvState::Parsed(file) => {
             let vars = file
                 .vars

@@ -8,5 +8,5 @@ mod layer;
 mod loader;
 pub mod model;
 mod mounts;
-mod ports;
-mod yaml;
+pub mod ports;
+pub mod yaml;

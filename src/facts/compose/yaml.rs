@@ -80,7 +80,7 @@ impl Default for RawService {
 
 /// The file's text; `Ok(None)` when it does not exist. Errors name the file.
 pub fn read(path: &Path) -> Result<Option<String>, FactError> {
-    use crate::facts::read::{read_text, ReadError, ReadTextError};
+    use crate::read::{read_text, ReadError, ReadTextError};
     match read_text(path, MAX_FILE_BYTES as usize) {
         Ok(text) => Ok(Some(text)),
         Err(ReadTextError::Read(ReadError::NotFound)) => Ok(None),

@@ -1,5 +1,5 @@
-//! Loading env files: the data model every env check reads. Parsing follows Docker Compose's
-//! dotenv rules (compose-go v2): `KEY=value` or `KEY: value`, an optional `export` prefix,
+//! Loading env files: the data model every env check reads, and Compose's parser. The other
+//! loaders' parsers (`npm.rs`, `python.rs`) feed the same model. Compose's rules (compose-go v2): `KEY=value` or `KEY: value`, an optional `export` prefix,
 //! `#` comment lines, ` #` inline comments after unquoted values, single quotes taken
 //! literally, double quotes with escapes, both quote kinds spanning lines, and `${VAR}`
 //! interpolation from variables defined earlier in the same file.
@@ -7,6 +7,7 @@
 //! Error messages name the line (and the key when it is known) but never quote the text:
 //! a malformed line may well be a secret pasted in the wrong place.
 
+use super::Dialect;
 use crate::facts::error::FactError;
 use crate::facts::template::{self, OnMalformed, Rules, TemplateError};
 use crate::finding::Location;
@@ -94,16 +95,19 @@ pub fn load_all(specs: &[EnvFileSpec]) -> Vec<LoadedEnv> {
         .iter()
         .map(|spec| LoadedEnv {
             spec: spec.clone(),
-            state: load(&spec.path),
+            state: load(&spec.path, spec.dialect),
         })
         .collect()
 }
 
-pub fn load(path: &std::path::Path) -> EnvState {
+pub fn load(path: &std::path::Path, dialect: Dialect) -> EnvState {
     match read_text(path) {
-        Ok(text) => match parse(&text) {
+        Ok(text) => match parse_as(&text, dialect) {
             Ok(file) => EnvState::Parsed(file),
-            Err(reason) => EnvState::Unusable(reason.to_string()),
+            // Name the loader: the same line can be fine for one and broken for another.
+            Err(reason) => {
+                EnvState::Unusable(format!("{reason} (read as {} reads it)", dialect.loader()))
+            }
         },
         Err(state) => state,
     }
@@ -111,7 +115,7 @@ pub fn load(path: &std::path::Path) -> EnvState {
 
 /// The file's text, or the state explaining why there is none.
 fn read_text(path: &Path) -> Result<String, EnvState> {
-    use crate::facts::read::{read_bounded, ReadError};
+    use crate::read::{read_bounded, ReadError};
     match read_bounded(path, MAX_FILE_BYTES as usize) {
         Ok(bytes) => text_from_bytes(bytes).map_err(|e| EnvState::Unusable(e.to_string())),
         Err(ReadError::NotFound) => Err(EnvState::Missing),
@@ -159,53 +163,138 @@ fn text_from_bytes(bytes: Vec<u8>) -> Result<String, FactError> {
     }
 }
 
-/// Parses dotenv text. The error names the line and never quotes the text.
+/// Parses dotenv text with Compose's rules. The error names the line and never quotes the text.
 pub fn parse(text: &str) -> Result<EnvFile, FactError> {
+    parse_as(text, Dialect::Compose)
+}
+
+/// Parses dotenv text the way `dialect`'s loader reads it.
+pub fn parse_as(text: &str, dialect: Dialect) -> Result<EnvFile, FactError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line_count = text.lines().count();
     if line_count > MAX_LINES {
         return Err(FactError::from(format!(
             "{line_count} lines, more than the {MAX_LINES} an env file may have"
         )));
     }
+    match dialect {
+        Dialect::Compose => parse_compose(text),
+        Dialect::Npm => super::npm::parse(text),
+        Dialect::Python => super::python::parse(text),
+    }
+}
+
+fn parse_compose(text: &str) -> Result<EnvFile, FactError> {
     let mut parser = Parser {
         src: text,
         pos: 0,
         line: 1,
     };
-    let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
-    // Every key's definition lines, in order of first appearance.
-    let mut definitions: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut first_definition: BTreeMap<String, usize> = BTreeMap::new();
-    let mut total_bytes = 0usize;
-    while let Some(statement) = parser.next_statement(&vars)? {
+    let mut collector = Collector::default();
+    while let Some(statement) = parser.next_statement(&collector.vars)? {
         let Statement { key, value, line } = statement;
-        if definitions.len() >= MAX_ASSIGNMENTS && !vars.contains_key(&key) {
+        collector.add(key, value, line)?;
+    }
+    Ok(collector.finish())
+}
+
+/// Gathers a loader's assignments in file order, within the bounds, recording redefinitions.
+#[derive(Default)]
+pub(super) struct Collector {
+    pub(super) vars: BTreeMap<String, EnvVar>,
+    /// Every key's definition lines, in order of first appearance.
+    definitions: Vec<(String, Vec<usize>)>,
+    first_definition: BTreeMap<String, usize>,
+    total_bytes: usize,
+}
+
+impl Collector {
+    pub(super) fn add(&mut self, key: String, value: String, line: usize) -> Result<(), FactError> {
+        if self.definitions.len() >= MAX_ASSIGNMENTS && !self.vars.contains_key(&key) {
             return Err(FactError::from(format!(
                 "line {line}: more than {MAX_ASSIGNMENTS} variables; not an env file"
             )));
         }
-        total_bytes += value.len();
-        if total_bytes > MAX_TOTAL_VALUE_BYTES {
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(FactError::from(value_too_long(&key, line)));
+        }
+        self.total_bytes += value.len();
+        if self.total_bytes > MAX_TOTAL_VALUE_BYTES {
             return Err(FactError::from(format!(
                 "line {line}: values add up to more than {} MiB",
                 MAX_TOTAL_VALUE_BYTES / (1024 * 1024)
             )));
         }
-        match first_definition.get(&key) {
-            Some(&i) => definitions[i].1.push(line),
+        match self.first_definition.get(&key) {
+            Some(&i) => self.definitions[i].1.push(line),
             None => {
-                first_definition.insert(key.clone(), definitions.len());
-                definitions.push((key.clone(), vec![line]));
+                self.first_definition
+                    .insert(key.clone(), self.definitions.len());
+                self.definitions.push((key.clone(), vec![line]));
             }
         }
-        vars.insert(key, EnvVar { value, line });
+        self.vars.insert(key, EnvVar { value, line });
+        Ok(())
     }
-    let duplicates = definitions
-        .into_iter()
-        .filter(|(_, lines)| lines.len() > 1)
-        .map(|(key, lines)| DuplicateKey { key, lines })
-        .collect();
-    Ok(EnvFile { vars, duplicates })
+
+    /// A later bare `KEY` that the loader turns into "not set" (python-dotenv's `None`).
+    pub(super) fn unset(&mut self, key: &str) {
+        self.vars.remove(key);
+    }
+
+    pub(super) fn finish(self) -> EnvFile {
+        let duplicates = self
+            .definitions
+            .into_iter()
+            .filter(|(_, lines)| lines.len() > 1)
+            .map(|(key, lines)| DuplicateKey { key, lines })
+            .collect();
+        EnvFile {
+            vars: self.vars,
+            duplicates,
+        }
+    }
+}
+
+/// Refuses a quoted value that runs over following lines which read as assignments.
+///
+/// Every loader lets a quote span lines (PEM keys), so a forgotten closing quote silently
+/// turns the next lines, secrets included, into this variable's value, and those variables
+/// disappear. That is almost never what the operator meant, and the value would carry other
+/// secrets into whatever shows it, so it is an error naming the line where the quote opens.
+pub(super) fn refuse_swallowed_lines(key: &str, line: usize, value: &str) -> Result<(), FactError> {
+    let swallowed = value.lines().skip(1).any(looks_like_assignment);
+    if swallowed {
+        return Err(FactError::from(format!(
+            "line {line}: {key}: the quote opened on this line is not closed on it, and the \
+             lines up to the next quote read as assignments; close the quote"
+        )));
+    }
+    Ok(())
+}
+
+/// `NAME=...` or `export NAME=...` at the start of a line, with an identifier-like name. A
+/// base64 line of a PEM block (`MIIB...AB==`) is not one: after its first `=` come only `=`,
+/// and its name is neither `UPPER_CASE` nor followed by a value.
+fn looks_like_assignment(line: &str) -> bool {
+    let line = line.trim_start();
+    let line = line
+        .strip_prefix("export")
+        .filter(|rest| rest.starts_with([' ', '\t']))
+        .map_or(line, str::trim_start);
+    let Some((name, value)) = line.split_once('=') else {
+        return false;
+    };
+    let name = name.trim_end();
+    let identifier = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let conventional = name.contains('_')
+        || name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    identifier && (conventional || value.trim().chars().any(|c| c != '='))
 }
 
 struct Statement {
@@ -230,6 +319,15 @@ fn is_inline_space(c: char) -> bool {
 
 pub fn is_key_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']')
+}
+
+/// Whether a variable's name says it holds a secret (PASSWORD, SECRET, TOKEN, KEY, in any
+/// case). Such values are never shown and are masked in every output.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PASSWORD", "SECRET", "TOKEN", "KEY"]
+        .iter()
+        .any(|w| upper.contains(w))
 }
 
 /// Whether `name` could be defined in an env file.
@@ -357,7 +455,9 @@ impl<'a> Parser<'a> {
                     let kind = if q == '"' { "double" } else { "single" };
                     format!("line {line}: {key}: unterminated {kind}-quoted value")
                 })?;
-                self.after_closing_quote(key)?;
+                refuse_swallowed_lines(key, line, &raw)?;
+                // What follows the closing quote is read as the next statement, as Compose
+                // does: `A="x" B=1` defines both, `A="x" # note` is a comment.
                 if q == '\'' {
                     raw
                 } else {
@@ -406,22 +506,6 @@ impl<'a> Parser<'a> {
             } else {
                 out.push(c);
             }
-        }
-    }
-
-    /// Only blanks or a comment may follow a closing quote on its line.
-    fn after_closing_quote(&mut self, key: &str) -> Result<(), FactError> {
-        self.skip_inline_space();
-        match self.peek() {
-            None | Some('\n') => Ok(()),
-            Some('#') => {
-                self.skip_to_line_end();
-                Ok(())
-            }
-            Some(_) => Err(FactError::from(format!(
-                "line {}: {key}: unexpected text after the closing quote",
-                self.line
-            ))),
         }
     }
 }
@@ -676,7 +760,9 @@ mod tests {
         let e = failure("=value\n");
         assert!(e.contains("line 1") && !e.contains("value\""), "{e}");
 
-        let e = failure("A=\"ok\" trailing-secret\n");
+        // Compose reads what follows a closing quote as the next statement: a name with a
+        // space in it is refused.
+        let e = failure("A=\"ok\" trailing secret\n");
         assert!(e.contains("line 1") && !e.contains("trailing"), "{e}");
 
         let e = failure("A=${B\n");
@@ -707,34 +793,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = |n: &str| dir.path().join(n);
 
-        assert_eq!(load(&p("absent.env")), EnvState::Missing);
+        assert_eq!(load(&p("absent.env"), Dialect::Compose), EnvState::Missing);
 
         std::fs::write(p("ok.env"), "\u{feff}A=1\n").unwrap();
-        match load(&p("ok.env")) {
+        match load(&p("ok.env"), Dialect::Compose) {
             EnvState::Parsed(f) => assert_eq!(f.vars["A"].value, "1"),
             other => panic!("{other:?}"),
         }
 
         std::fs::write(p("bin.env"), b"A=1\nB=\x00\x01\n").unwrap();
-        match load(&p("bin.env")) {
+        match load(&p("bin.env"), Dialect::Compose) {
             EnvState::Unusable(r) => assert!(r.contains("binary") && r.contains("line 2"), "{r}"),
             other => panic!("{other:?}"),
         }
 
         std::fs::write(p("latin1.env"), b"A=1\n\nB=caf\xe9\n").unwrap();
-        match load(&p("latin1.env")) {
+        match load(&p("latin1.env"), Dialect::Compose) {
             EnvState::Unusable(r) => assert!(r.contains("UTF-8") && r.contains("line 3"), "{r}"),
             other => panic!("{other:?}"),
         }
 
         std::fs::create_dir(p("dir.env")).unwrap();
-        match load(&p("dir.env")) {
+        match load(&p("dir.env"), Dialect::Compose) {
             EnvState::Unusable(r) => assert!(r.contains("directory"), "{r}"),
             other => panic!("{other:?}"),
         }
 
         std::fs::write(p("big.env"), vec![b'#'; MAX_FILE_BYTES as usize + 1]).unwrap();
-        match load(&p("big.env")) {
+        match load(&p("big.env"), Dialect::Compose) {
             EnvState::Unusable(r) => assert!(r.contains("larger than"), "{r}"),
             other => panic!("{other:?}"),
         }
@@ -749,11 +835,13 @@ mod tests {
                 role: "main".into(),
                 path: dir.path().join("a.env"),
                 required: true,
+                dialect: Default::default(),
             },
             EnvFileSpec {
                 role: "agent".into(),
                 path: dir.path().join("b.env"),
                 required: false,
+                dialect: Default::default(),
             },
         ];
         let loaded = load_all(&specs);

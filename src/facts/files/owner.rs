@@ -33,7 +33,7 @@ impl Passwd {
     }
 
     pub fn load(path: &Path) -> Result<Passwd, FactError> {
-        let bytes = crate::facts::read::read_bounded(path, MAX_BYTES)
+        let bytes = crate::read::read_bounded(path, MAX_BYTES)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Ok(Passwd::parse(&String::from_utf8_lossy(&bytes)))
     }

@@ -3,7 +3,7 @@
 //! not be probed (with the reason).
 
 pub mod limit;
-pub mod list;
+pub use crate::target::port_list as list;
 mod probe;
 
 pub use list::PortList;

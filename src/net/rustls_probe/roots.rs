@@ -98,7 +98,7 @@ pub fn sequence_contents(der: &[u8]) -> Option<&[u8]> {
 pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     let shown = path.display();
     // A FIFO or device here would hang or never end: one bounded reader for every file.
-    let pem = crate::facts::read::read_bounded(path, MAX_CA_FILE_BYTES as usize)
+    let pem = crate::read::read_bounded(path, MAX_CA_FILE_BYTES as usize)
         .map_err(|e| format!("--ca-file {shown}: {e}; expected a PEM CA bundle"))?;
     // Each certificate must make a trust anchor; this store only checks that.
     let mut store = RootCertStore::empty();

@@ -1,7 +1,39 @@
 //! What is audited: the install directory, its env and compose files, and the live URL.
 
-use crate::facts::host_root::HostRoot;
-use crate::facts::ports::PortList;
+pub mod dialect;
+pub mod port_list;
+
+pub use dialect::Dialect;
+use std::path::Path;
+
+/// The directory standing in for the host's `/` (`--host-root`); `facts::host_root` reads
+/// host files under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRoot(PathBuf);
+
+impl Default for HostRoot {
+    fn default() -> Self {
+        HostRoot(PathBuf::from("/"))
+    }
+}
+
+impl HostRoot {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        HostRoot(dir.into())
+    }
+
+    /// True when host files are the live system's own (not a fixture tree).
+    pub fn is_live(&self) -> bool {
+        self.0 == Path::new("/")
+    }
+
+    /// `/proc/net/tcp` becomes `DIR/proc/net/tcp`.
+    pub fn path(&self, absolute: &str) -> PathBuf {
+        self.0.join(absolute.trim_start_matches('/'))
+    }
+}
+
+use port_list::PortList;
 use rustls::pki_types::CertificateDer;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -14,6 +46,8 @@ pub struct EnvFileSpec {
     pub role: String,
     pub path: PathBuf,
     pub required: bool,
+    /// The loader whose rules the file is read with.
+    pub dialect: Dialect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
