@@ -181,3 +181,55 @@ fn control_characters_from_the_audited_system_are_escaped_in_the_text_report() {
         out.stdout
     );
 }
+
+#[test]
+fn compose_service_names_and_env_values_cannot_inject_terminal_codes() {
+    let tmp = TempDir::new().expect("tempdir");
+    // YAML's "\e" is ESC: a service name that would recolour the terminal and end the line.
+    write(
+        tmp.path(),
+        "docker-compose.yml",
+        "services:\n  \"web\\e[32m\\n  \\u2714 PASS forged\":\n    image: app\n    ports:\n      - \"3000:3000\"\n",
+        0o644,
+    );
+    write(
+        tmp.path(),
+        ".env",
+        "KODA_ENV=\"prod\u{202e}uction\u{2028}x\"\nCONTROL_PLANE_AUTH_MODE=\"open\u{1b}[0m\"\n",
+        0o600,
+    );
+    let root = path_str(tmp.path());
+    let out = run_bounded(
+        None,
+        &[
+            "audit",
+            "--profile",
+            "koda",
+            "--root",
+            root,
+            "--color",
+            "never",
+        ],
+        LIMIT,
+    );
+    for bad in ['\u{1b}', '\u{202e}', '\u{2028}'] {
+        assert!(
+            !out.stdout.contains(bad),
+            "{bad:?} reached the terminal:\n{}",
+            out.stdout
+        );
+        assert!(
+            !out.stderr.contains(bad),
+            "{bad:?} reached stderr:\n{}",
+            out.stderr
+        );
+    }
+    assert!(out.stdout.contains("\\u{1b}"), "{}", out.stdout);
+    assert!(
+        !out.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("✔ PASS forged")),
+        "{}",
+        out.stdout
+    );
+}
