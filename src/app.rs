@@ -1,15 +1,19 @@
 //! Turns parsed arguments into an audit, a listing or an explanation, and an exit code.
 
+use crate::audit::{Extras, Plan};
+use crate::baseline::Baseline;
 use crate::cli::{AuditArgs, Cli, ColorArg, Command, FailOnArg, Format, ProfilesAction};
 use crate::engine::{self, Selection};
 use crate::facts::host_root::HostRoot;
 use crate::facts::ports::PortList;
-use crate::facts::{Facts, NetLimits};
+use crate::facts::NetLimits;
 use crate::finding::Category;
 use crate::profile::{self, builtin, Profile};
-use crate::redact::Redactor;
-use crate::report::{self, text::Style, FailOn, Report};
+use crate::progress::Progress;
+use crate::report::output::{self, ReportFile};
+use crate::report::{self, text::Style, FailOn};
 use crate::target::{ComposeFileSpec, EnvFileSpec, ResolveOverride, Target, TargetUrl};
+use crate::{fleet, waiver};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -50,6 +54,14 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => audit(&args),
         Command::Profiles { action } => profiles(action),
         Command::Explain { id } => explain(&id),
+        Command::Schema { fleet } => write_stdout(&if fleet {
+            report::schema::fleet()
+        } else {
+            report::schema::report()
+        })
+        .map(|()| EXIT_OK),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -62,12 +74,6 @@ pub fn main() -> ExitCode {
 
 fn audit(args: &AuditArgs) -> Result<u8, String> {
     let started = Instant::now();
-    let started_at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let profile = load_profile(args)?;
-    let target = build_target(args, &profile)?;
-    let selection = build_selection(args, &profile)?;
     let format = if args.json {
         Format::Json
     } else {
@@ -76,64 +82,124 @@ fn audit(args: &AuditArgs) -> Result<u8, String> {
     let fail_on = match args.fail_on {
         FailOnArg::Fail => FailOn::Fail,
         FailOnArg::Warn => FailOn::Warn,
+        FailOnArg::New => FailOn::New,
     };
-
-    let limits = NetLimits {
-        max_sockets: args.max_sockets,
-        deadline: started + deadline(args)?,
-    };
-    let facts = Facts::new(target, limits);
-    // From here on every byte written goes through the redaction layer, errors included.
-    let redactor = Redactor::for_audit(&profile, &facts);
-    let mut findings = engine::run(&profile, &facts, &selection);
-    for finding in &mut findings {
-        redactor.redact_finding(finding);
+    if fail_on == FailOn::New && args.baseline.is_none() {
+        return Err(
+            "--fail-on new gates on findings an earlier report did not have: \
+                    give that report with --baseline FILE"
+                .into(),
+        );
     }
-    // The whole rendered output is masked again, sparing the profile's own texts.
-    let public: Vec<&str> = findings
+    let report_files = args
+        .report
         .iter()
-        .flat_map(|f| [f.id.as_str(), f.title.as_str(), f.remediation.as_str()])
-        .chain([profile.name.as_str()])
-        .collect();
-    let output_redactor = redactor.sparing(&public);
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let report = Report::new(
-        &profile.name,
-        facts.target(),
-        started_at,
-        duration_ms,
-        findings,
-    );
+        .map(|r| ReportFile::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let waivers = match &args.waivers {
+        Some(path) => waiver::read_file(path)?,
+        None => Vec::new(),
+    };
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let extras = Extras {
+        waivers: &waivers,
+        baseline: baseline.as_ref(),
+    };
+    let deadline = started + deadline(args)?;
+
+    let entries = match &args.targets {
+        Some(file) => {
+            let plans = fleet::read(file)?
+                .iter()
+                .map(|t| {
+                    plan(&fleet::args_for(args, t), Some(t.name.clone()))
+                        .map_err(|e| format!("target {:?}: {e}", t.name))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let progress = Progress::start(plans.len(), "auditing targets", args.quiet);
+            let entries = fleet::run(plans, &extras, args.max_sockets, deadline, &progress);
+            progress.finish();
+            entries
+        }
+        None => {
+            let plan = plan(args, None)?;
+            let progress =
+                Progress::start(1, &format!("auditing {}", plan.profile.name), args.quiet);
+            let limits = NetLimits {
+                max_sockets: args.max_sockets,
+                deadline,
+            };
+            let entry = crate::audit::run(plan, &extras, limits);
+            progress.finish();
+            vec![entry]
+        }
+    };
 
     // Colour is decided per stream: the terminal may get it, a report file never does.
     let stdout_style = Style {
         color: use_color(args.color),
     };
     let file_style = Style { color: false };
-    let render = |format: Format, style: Style| {
-        output_redactor.redact(&match format {
-            Format::Text => report::text::render(&report, style, fail_on),
-            Format::Json => report::json::render(&report),
-        })
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, render(format, file_style))
-            .map_err(|e| format!("--output {}: {e}", path.display()))
-            .and_then(|()| {
+    let written = (|| -> Result<(), String> {
+        for file in &report_files {
+            output::write_file(
+                &file.path,
+                &output::render(file.format, &entries, fail_on, file_style),
+            )?;
+        }
+        match &args.output {
+            Some(path) => {
+                output::write_file(path, &output::render(format, &entries, fail_on, file_style))
+                    .map_err(|e| format!("--output {}: {e}", path.display()))?;
                 if format != Format::Text {
-                    write_stdout(&render(Format::Text, stdout_style))
-                } else {
-                    Ok(())
+                    write_stdout(&output::render(
+                        Format::Text,
+                        &entries,
+                        fail_on,
+                        stdout_style,
+                    ))?;
                 }
-            }),
-        None => write_stdout(&render(format, stdout_style)),
-    };
-    written.map_err(|e| redactor.redact(&e))?;
-    Ok(if report.gated(fail_on) > 0 {
+            }
+            None => write_stdout(&output::render(format, &entries, fail_on, stdout_style))?,
+        }
+        Ok(())
+    })();
+    written.map_err(|e| report::redact(&entries, &e))?;
+    Ok(if report::gated(&entries, fail_on) > 0 {
         EXIT_GATED
     } else {
         EXIT_OK
     })
+}
+
+/// Profile, target and selection from arguments; any problem is an argument error.
+fn plan(args: &AuditArgs, name: Option<String>) -> Result<Plan, String> {
+    let profile = load_profile(args)?;
+    let target = build_target(args, &profile)?;
+    let selection = build_selection(args, &profile)?;
+    Ok(Plan {
+        name,
+        profile,
+        target,
+        selection,
+    })
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<u8, String> {
+    let mut out = Vec::new();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "rampart", &mut out);
+    write_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(EXIT_OK)
+}
+
+fn man_page() -> Result<u8, String> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .map_err(|e| format!("cannot render the man page: {e}"))?;
+    write_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(EXIT_OK)
 }
 
 /// Writes to stdout; a reader that went away (`| head -1`) ends the output quietly.
@@ -458,6 +524,8 @@ fn show_profile(p: &Profile) -> Result<String, String> {
         env_file: &'a [profile::schema::EnvFileDecl],
         compose_file: &'a [profile::schema::ComposeFileDecl],
         check: &'a [profile::schema::CheckDef],
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        waiver: Vec<waiver::WaiverDecl>,
     }
     let body = toml::to_string(&Shown {
         name: &p.name,
@@ -466,6 +534,7 @@ fn show_profile(p: &Profile) -> Result<String, String> {
         env_file: &p.env_file,
         compose_file: &p.compose_file,
         check: &p.check,
+        waiver: p.waiver.iter().map(waiver::Waiver::declaration).collect(),
     })
     .map_err(|e| format!("cannot render profile {}: {e}", p.name))?;
     Ok(format!(

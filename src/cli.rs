@@ -31,6 +31,19 @@ pub enum Command {
         /// Check id, e.g. tls.legacy-versions
         id: String,
     },
+    /// Print the JSON Schema of the JSON report (generated from the report types).
+    Schema {
+        /// The schema of a fleet report (`audit --targets FILE --json`) instead.
+        #[arg(long)]
+        fleet: bool,
+    },
+    /// Print a shell completion script: `rampart completions bash > /etc/bash_completion.d/rampart`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `rampart man > /usr/local/share/man/man1/rampart.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,16 +55,14 @@ pub enum ProfilesAction {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use crate::report::output::Format;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnArg {
     Fail,
     Warn,
+    /// Only failures that `--baseline` did not have (regressions).
+    New,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,13 +72,13 @@ pub enum ColorArg {
     Never,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
     /// Built-in profile: baseline, omnidev, cliproxyapi, rediflow, ocmt, koda.
     #[arg(
         long,
         conflicts_with = "profile_file",
-        required_unless_present = "profile_file"
+        required_unless_present_any = ["profile_file", "targets"]
     )]
     pub profile: Option<String>,
     /// Your own profile (TOML); it may `extends` a built-in one.
@@ -139,4 +150,21 @@ pub struct AuditArgs {
     pub max_sockets: usize,
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+    /// Also write a report as FORMAT (text, json, sarif, junit, markdown, prometheus) to PATH,
+    /// e.g. sarif:rampart.sarif. Repeatable; the exit code does not depend on formats.
+    #[arg(long, value_name = "FORMAT:PATH")]
+    pub report: Vec<String>,
+    /// Waivers (TOML `[[waiver]]` tables: id, optional subject, reason, optional expires).
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier JSON report: mark findings new, unchanged or resolved (see --fail-on new).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Audit every `[[target]]` of this TOML file (name, profile, url, root, resolve,
+    /// env_file, ...) concurrently; one exit code for all.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// No progress line on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -212,6 +212,7 @@ mod tests {
             env_file: Vec::new(),
             compose_file: Vec::new(),
             check: checks,
+            waiver: Vec::new(),
         }
     }
 

@@ -75,6 +75,23 @@ fn json_report_has_the_documented_shape() {
     }
     assert_eq!(f["category"], "secrets");
     assert!(!out.stdout.contains(STRONG) && !out.stderr.contains(STRONG));
+    for format in ["text", "sarif", "junit", "markdown", "prometheus"] {
+        let out = run(&[
+            "audit",
+            "--profile-file",
+            &p,
+            "--root",
+            root,
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, 0, "--format {format}: {}", out.stderr);
+        assert!(!out.stdout.is_empty(), "--format {format} printed nothing");
+        assert!(
+            !out.stdout.contains(STRONG) && !out.stderr.contains(STRONG),
+            "--format {format} printed the secret"
+        );
+    }
 }
 
 #[test]

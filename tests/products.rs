@@ -18,7 +18,15 @@ const PG_PASSWORD: &str = "Hq3vN8rT2mX6kP9w";
 /// Weak values used by flawed installs that are still secrets and must not be printed.
 const WEAK_SECRET: &str = "Sh0rtPw9";
 
+/// Audits with the JSON report on stdout and every other format written with `--report`;
+/// the output returned (for the secret checks) is stdout, stderr and every report file.
 fn audit_json(profile: &str, root: &Path, extra: &[&str]) -> (Value, i32, String) {
+    let reports = TempDir::new().expect("tempdir");
+    let formats = ["text", "sarif", "junit", "markdown", "prometheus"];
+    let specs: Vec<String> = formats
+        .iter()
+        .map(|f| format!("{f}:{}", reports.path().join(f).display()))
+        .collect();
     let root = root.to_str().expect("utf-8 temp path");
     // Host checks read a fixture host, not the machine running the tests.
     let host = common::host::hardened();
@@ -33,6 +41,9 @@ fn audit_json(profile: &str, root: &Path, extra: &[&str]) -> (Value, i32, String
         host_root,
         "--json",
     ];
+    for spec in &specs {
+        args.extend(["--report", spec.as_str()]);
+    }
     args.extend_from_slice(extra);
     let out = run(&args);
     assert!(
@@ -41,7 +52,14 @@ fn audit_json(profile: &str, root: &Path, extra: &[&str]) -> (Value, i32, String
         out.code,
         out.stderr
     );
-    (out.json(), out.code, out.stdout + &out.stderr)
+    let mut all = out.stdout.clone() + &out.stderr;
+    for f in formats {
+        let written = std::fs::read_to_string(reports.path().join(f))
+            .unwrap_or_else(|e| panic!("--report {f}: {e}"));
+        assert!(!written.is_empty(), "--report {f} is empty");
+        all.push_str(&written);
+    }
+    (out.json(), out.code, all)
 }
 
 fn assert_no_fail(report: &Value) {

@@ -50,6 +50,16 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A TOML error in a file that is not a profile (waivers, fleet targets), as one line:
+/// `LABEL at line L: message`.
+pub fn toml_error_line(label: &str, text: &str, e: &toml::de::Error) -> String {
+    let at = e
+        .span()
+        .map(|s| format!(" at line {}", line_column(text, s.start).0))
+        .unwrap_or_default();
+    format!("{label}{at}: {}", e.message().trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,9 @@ pub struct Profile {
     pub env_file: Vec<EnvFileDecl>,
     pub compose_file: Vec<ComposeFileDecl>,
     pub check: Vec<CheckDef>,
+    /// Waivers of this profile and those it extends.
+    #[serde(skip)]
+    pub waiver: Vec<crate::waiver::Waiver>,
 }
 
 /// Where a profile or check set came from: a built-in (by repository path) or a file on disk.
@@ -180,6 +183,7 @@ fn resolve(src: Source, loading: &mut Loading) -> Result<Profile, ProfileError> 
             env_file: Vec::new(),
             compose_file: Vec::new(),
             check: Vec::new(),
+            waiver: Vec::new(),
         },
     };
 
@@ -229,6 +233,12 @@ fn resolve(src: Source, loading: &mut Loading) -> Result<Profile, ProfileError> 
     }
     if let Some(compose) = file.compose_file {
         profile.compose_file = compose;
+    }
+    for w in &file.waiver {
+        let waiver = w
+            .validate(&src.label)
+            .map_err(|m| ProfileError::at(&src.label, &src.text, file.name.span(), m))?;
+        profile.waiver.push(waiver);
     }
     validate_file_roles(&profile, &src, &file.name)?;
     loading.chain.pop();

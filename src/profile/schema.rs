@@ -25,6 +25,9 @@ pub struct ProfileFile {
     /// Read with spans by `profile::checks`; here only so the key is known.
     #[serde(default)]
     pub check: Vec<serde::de::IgnoredAny>,
+    /// Findings this profile accepts (see `crate::waiver`).
+    #[serde(default)]
+    pub waiver: Vec<crate::waiver::WaiverDecl>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,8 +1,9 @@
 //! The human checklist: grouped by category, one line per finding, details under every
 //! failure and warning, and a closing summary.
 
-use super::{FailOn, Report};
-use crate::finding::{Category, Finding, Severity, Status};
+use super::{Entry, FailOn, Report, ReportFinding};
+use crate::baseline::Change;
+use crate::finding::{Category, Severity, Status};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 
@@ -89,7 +90,7 @@ pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
     );
 
     for category in Category::ALL {
-        let in_category: Vec<&Finding> = report
+        let in_category: Vec<&ReportFinding> = report
             .findings
             .iter()
             .filter(|f| f.category == category)
@@ -103,13 +104,47 @@ pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
         }
     }
 
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "\nBaseline {}: {} new, {} unchanged, {} resolved",
+            escape(&b.file),
+            b.new,
+            b.unchanged,
+            b.resolved.len()
+        );
+        for r in &b.resolved {
+            let now = r
+                .now
+                .map(|s| format!("now {s}"))
+                .unwrap_or_else(|| "gone".into());
+            let _ = writeln!(
+                out,
+                "  {} {} [{}] (was {}, {now})",
+                style.paint(owo_colors::Style::new().green(), "✔ RESOLVED"),
+                escape(&r.id),
+                escape(&r.subject),
+                r.was
+            );
+        }
+    }
     let s = &report.summary;
+    let waived = if s.waived > 0 {
+        format!(", {} waived", s.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "\nSummary: {} pass, {} fail, {} warn, {} skip, {} error  ({} ms)",
+        "\nSummary: {} pass, {} fail, {} warn, {} skip, {} error{waived}  ({} ms)",
         s.pass, s.fail, s.warn, s.skip, s.error, report.duration_ms
     );
     let gated = report.gated(fail_on);
+    out.push_str(&verdict(gated, style));
+    out
+}
+
+fn verdict(gated: usize, style: Style) -> String {
     let verdict = if gated == 0 {
         style.paint(
             owo_colors::Style::new().bold().green(),
@@ -125,23 +160,113 @@ pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
             ),
         )
     };
-    let _ = writeln!(out, "{verdict}");
+    format!("{verdict}\n")
+}
+
+/// One checklist, or for a fleet one checklist per target and then a summary table.
+pub fn render_all(entries: &[Entry], style: Style, fail_on: FailOn) -> String {
+    if !super::is_fleet(entries) {
+        return entries
+            .iter()
+            .map(|e| render(&e.report, style, fail_on))
+            .collect();
+    }
+    let mut out = String::new();
+    for e in entries {
+        let name = escape(e.name.as_deref().unwrap_or(&e.report.profile));
+        let _ = writeln!(out, "{}", style.bold(&format!("══ target {name} ══")));
+        out.push_str(&render(&e.report, style, fail_on));
+        out.push('\n');
+    }
+    let width = entries
+        .iter()
+        .map(|e| escape(e.name.as_deref().unwrap_or("")).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let _ = writeln!(out, "{}", style.bold("Fleet summary"));
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6}  verdict",
+        "target", "profile", "pass", "fail", "warn", "skip", "error", "waived"
+    );
+    for e in entries {
+        let s = &e.report.summary;
+        let gated = e.report.gated(fail_on);
+        let verdict = if gated == 0 {
+            style.paint(owo_colors::Style::new().green(), "passed")
+        } else {
+            style.paint(
+                owo_colors::Style::new().bold().red(),
+                &format!("FAILED ({gated})"),
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:<12} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6}  {verdict}",
+            escape(e.name.as_deref().unwrap_or("")),
+            escape(&e.report.profile),
+            s.pass,
+            s.fail,
+            s.warn,
+            s.skip,
+            s.error,
+            s.waived
+        );
+    }
+    let gated_targets = entries
+        .iter()
+        .filter(|e| e.report.gated(fail_on) > 0)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{} target{}, {gated_targets} gated",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    );
+    out.push_str(&verdict(super::gated(entries, fail_on), style));
     out
 }
 
-fn write_finding(out: &mut String, f: &Finding, style: Style) {
+fn write_finding(out: &mut String, f: &ReportFinding, style: Style) {
     let severity = match f.status {
         Status::Fail | Status::Warn | Status::Error => format!(" [{}]", f.severity),
         _ => String::new(),
     };
+    let mark = if f.is_waived() {
+        style.paint(owo_colors::Style::new().cyan(), "◌ WAIVED")
+    } else {
+        style.status(f.status)
+    };
+    let change = match f.change {
+        Some(Change::New) => style.paint(owo_colors::Style::new().bold().yellow(), " NEW"),
+        Some(Change::Resolved) => style.paint(owo_colors::Style::new().green(), " RESOLVED"),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "  {} {}{} {}",
-        style.status(f.status),
+        "  {mark} {}{}{change} {}",
         escape(&f.title),
         style.dim(&severity),
         style.dim(&format!("({})", f.id))
     );
+    if let Some(w) = &f.waiver {
+        let note = if w.expired {
+            format!(
+                "waiver expired on {}, no longer waived (reason was: {})",
+                w.expires.as_deref().unwrap_or(""),
+                w.reason
+            )
+        } else {
+            let until = w
+                .expires
+                .as_deref()
+                .map(|d| format!(" until {d}"))
+                .unwrap_or_default();
+            format!("{} {}{until}: {}", f.status, "waived", w.reason)
+        };
+        detail(out, style, "waiver", &escape(&note));
+    }
     match f.status {
         // The message names what passed ("TLS 1.0 is not accepted"), so lines of one check
         // can be told apart; information lines also show what was found.
