@@ -40,6 +40,13 @@ fn parse_short(raw: &str, text: &str, source: &Path) -> Result<PublishedPort, Fa
     let (ip, host, container) = split_parts(spec);
     let host_ip = host_ip(ip)?;
     let (target, target_end) = range(container).map_err(|e| format!("container port: {e}"))?;
+    // Docker refuses container port 0 ("invalid containerPort"); only the host side may be 0
+    // (an ephemeral port).
+    if target == 0 {
+        return Err(FactError::from(
+            "container port 0 is not a port Docker accepts",
+        ));
+    }
     let published = if host.is_empty() {
         None
     } else {
@@ -270,6 +277,14 @@ mod tests {
         assert_eq!(p.binding(), Binding::AllInterfaces);
         let p = short(":::3000:3000").unwrap();
         assert_eq!(p.binding(), Binding::AllInterfaces);
+    }
+
+    #[test]
+    fn container_port_zero_is_refused_like_docker_does() {
+        // Found by the property test below: "0" once parsed as container port 0.
+        assert!(short("0").is_err());
+        assert!(short("8080:0").is_err());
+        assert!(short("0:80").is_ok(), "host port 0 is an ephemeral port");
     }
 
     #[test]
