@@ -3,6 +3,7 @@
 //! One observation per class. Each class is offered alone, at TLS 1.2 and at TLS 1.0, and
 //! re-offered without the suites already accepted so that every accepted one is listed.
 
+use super::never_spoke_tls;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
@@ -40,20 +41,6 @@ impl Kind for WeakCiphers {
             .map(|class| observe(&subject, class))
             .collect())
     }
-}
-
-/// What a refusal is worth when the server never answered in TLS: nothing.
-fn never_spoke_tls(subject: String, what: &str) -> Observation {
-    Observation::error(
-        subject,
-        format!(
-            "cannot tell whether {what}: the server never answered in TLS (every probe was \
-             closed, reset or left unanswered), so a refusal cannot be told from a server \
-             that does not speak TLS on this port"
-        ),
-    )
-    .expected("a TLS server answering the probes")
-    .actual("no TLS answer to any probe")
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {

@@ -3,6 +3,7 @@
 //! One observation per version, from a raw ClientHello offering exactly that version. When
 //! every probe failed the same way (refused, stalled, not TLS) one error says so instead.
 
+use super::never_spoke_tls;
 use crate::checks::{Judgement, Kind};
 use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation};
@@ -40,20 +41,6 @@ impl Kind for LegacyVersions {
             .map(|(version, outcome)| observe(&subject, *version, outcome))
             .collect())
     }
-}
-
-/// What a refusal is worth when the server never answered in TLS: nothing.
-fn never_spoke_tls(subject: String, what: &str) -> Observation {
-    Observation::error(
-        subject,
-        format!(
-            "cannot tell whether {what}: the server never answered in TLS (every probe was \
-             closed, reset or left unanswered), so a refusal cannot be told from a server \
-             that does not speak TLS on this port"
-        ),
-    )
-    .expected("a TLS server answering the probes")
-    .actual("no TLS answer to any probe")
 }
 
 fn cannot_probe(subject: String, why: &str) -> Observation {

@@ -30,3 +30,17 @@ pub fn with_suites(facts: &Facts, judge: impl FnOnce(&SuiteScan) -> Vec<Observat
         .map(|o| o.at(tls.location()))
         .collect())
 }
+
+/// What a refusal is worth when the server never answered in TLS: nothing.
+pub(super) fn never_spoke_tls(subject: String, what: &str) -> Observation {
+    Observation::error(
+        subject,
+        format!(
+            "cannot tell whether {what}: the server never answered in TLS (every probe was \
+             closed, reset or left unanswered), so a refusal cannot be told from a server \
+             that does not speak TLS on this port"
+        ),
+    )
+    .expected("a TLS server answering the probes")
+    .actual("no TLS answer to any probe")
+}
