@@ -4,9 +4,10 @@
 
 use zxcvbn::matching::patterns::MatchPattern;
 
-/// Longest prefix estimated: zxcvbn's matching grows faster than linearly with the length, and
-/// a secret whose first 128 characters are guessable is weak whatever follows.
-const MAX_ESTIMATED_CHARS: usize = 128;
+/// Longest prefix estimated: zxcvbn's matching grows faster than linearly with the length
+/// (64 characters cost a third of 128), and a secret whose first 64 characters are guessable
+/// is weak whatever follows.
+const MAX_ESTIMATED_CHARS: usize = 64;
 
 /// Default minimum: 10^14 guesses. A random 16-character alphanumeric or hex secret estimates
 /// far above it; a doubled common password, a repeated word or an alphabet run far below.
