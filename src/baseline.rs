@@ -8,44 +8,14 @@
 //! summary even when this run has no finding for it at all.
 
 use crate::finding::Status;
+pub use crate::report::annotations::{BaselineSummary, Change, ResolvedFinding};
 use crate::report::{Report, ReportFinding};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// Largest baseline report read (a fleet of many targets can be large).
 const MAX_BASELINE_BYTES: usize = 64 * 1024 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    New,
-    Unchanged,
-    Resolved,
-}
-
-/// What the comparison found, in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct BaselineSummary {
-    /// The baseline report file.
-    pub file: String,
-    pub new: usize,
-    pub unchanged: usize,
-    /// Findings that failed in the baseline and no longer do.
-    pub resolved: Vec<ResolvedFinding>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct ResolvedFinding {
-    pub id: String,
-    pub title: String,
-    pub subject: String,
-    /// The status in the baseline.
-    pub was: Status,
-    /// The status now, or none when this run has no finding for it.
-    pub now: Option<Status>,
-}
 
 /// The part of an earlier report a comparison reads; anything else in it is ignored, so
 /// reports from older and newer versions compare.

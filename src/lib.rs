@@ -7,6 +7,7 @@ pub mod checks;
 pub mod cli;
 pub mod dsn;
 pub mod engine;
+pub mod escape;
 pub mod facts;
 pub mod finding;
 pub mod fleet;

@@ -4,8 +4,8 @@
 //! is reported as a warning, so stale waivers surface instead of piling up.
 
 use crate::finding::{Category, Finding, Location, Severity, Status};
+pub use crate::report::annotations::WaiverNote;
 use crate::report::ReportFinding;
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -41,17 +41,6 @@ pub struct Waiver {
     pub expires: Option<time::Date>,
     /// The file that declared it, for the warnings about it.
     pub source: String,
-}
-
-/// What a finding's report says about the waiver that matched it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct WaiverNote {
-    pub reason: String,
-    /// `YYYY-MM-DD`, the first day the waiver no longer applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    /// The waiver has expired: the finding is reported and gates as if unwaived.
-    pub expired: bool,
 }
 
 #[derive(Deserialize)]

@@ -7,11 +7,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-pub const SSL3: u16 = 0x0300;
-pub const TLS10: u16 = 0x0301;
-pub const TLS11: u16 = 0x0302;
-pub const TLS12: u16 = 0x0303;
-pub const TLS13: u16 = 0x0304;
+pub use super::version::{SSL3, TLS10, TLS11, TLS12, TLS13};
 
 const CONTENT_CHANGE_CIPHER_SPEC: u8 = 20;
 const CONTENT_ALERT: u8 = 21;

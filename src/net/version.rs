@@ -1,7 +1,13 @@
 //! The protocol version type every probe and check uses, with its wire value and name.
 
-use crate::net::hello;
 use serde::{Deserialize, Serialize};
+
+/// Wire values of the protocol versions.
+pub const SSL3: u16 = 0x0300;
+pub const TLS10: u16 = 0x0301;
+pub const TLS11: u16 = 0x0302;
+pub const TLS12: u16 = 0x0303;
+pub const TLS13: u16 = 0x0304;
 
 /// SSL 3.0 to TLS 1.3. Profiles name the two a `tls.version` check can require as `"1.2"` and
 /// `"1.3"`; older versions are only ever probed for, never required.
@@ -26,11 +32,11 @@ impl TlsVersion {
     /// The version number on the wire (`0x0303` for TLS 1.2).
     pub fn wire(self) -> u16 {
         match self {
-            TlsVersion::Ssl3 => hello::SSL3,
-            TlsVersion::Tls10 => hello::TLS10,
-            TlsVersion::Tls11 => hello::TLS11,
-            TlsVersion::Tls12 => hello::TLS12,
-            TlsVersion::Tls13 => hello::TLS13,
+            TlsVersion::Ssl3 => SSL3,
+            TlsVersion::Tls10 => TLS10,
+            TlsVersion::Tls11 => TLS11,
+            TlsVersion::Tls12 => TLS12,
+            TlsVersion::Tls13 => TLS13,
         }
     }
 
@@ -69,7 +75,7 @@ mod tests {
         }
         assert_eq!(TlsVersion::from_wire(0x0305), None);
         assert_eq!(
-            hello::version_name(TlsVersion::Tls11.wire()),
+            crate::net::hello::version_name(TlsVersion::Tls11.wire()),
             TlsVersion::Tls11.label()
         );
         #[derive(Deserialize)]

@@ -178,7 +178,7 @@ fn output_forms(secret: &str) -> Vec<String> {
     if let Ok(json) = serde_json::to_string(secret) {
         forms.push(json.trim_matches('"').to_string());
     }
-    forms.push(crate::report::text::escape(secret));
+    forms.push(crate::escape::escape(secret));
     forms.extend(secret.lines().map(|l| l.trim().to_string()));
     forms
 }

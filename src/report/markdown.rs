@@ -9,7 +9,7 @@ use std::fmt::Write;
 /// A table cell: pipes, HTML and line breaks neutralised, control characters escaped.
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in super::text::escape(text).chars() {
+    for c in crate::escape::escape(text).chars() {
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
@@ -110,7 +110,7 @@ pub fn render(entries: &[Entry], fail_on: FailOn) -> String {
                 String::new()
             };
             let mut status = mark(f).to_string();
-            if f.change == Some(crate::baseline::Change::New) {
+            if f.change == Some(crate::report::annotations::Change::New) {
                 status.push_str(" 🆕");
             }
             let mut problem = cell(&f.message);

@@ -2,6 +2,7 @@
 //! Markdown or Prometheus metrics. Every format reads the same model, so a finding's status,
 //! waiver and baseline mark are the same everywhere, and so is the exit code.
 
+pub mod annotations;
 pub mod certificates;
 pub mod json;
 pub mod junit;
@@ -40,7 +41,7 @@ pub struct Report {
     pub certificates: Vec<certificates::CertificateInfo>,
     /// The comparison with `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineSummary>,
+    pub baseline: Option<crate::report::annotations::BaselineSummary>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -66,10 +67,10 @@ pub struct ReportFinding {
     pub finding: Finding,
     /// The waiver that matched this finding; `expired` ones no longer waive it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<crate::waiver::WaiverNote>,
+    pub waiver: Option<crate::report::annotations::WaiverNote>,
     /// `new`, `unchanged` or `resolved` against `--baseline`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<crate::baseline::Change>,
+    pub change: Option<crate::report::annotations::Change>,
 }
 
 impl ReportFinding {
@@ -187,7 +188,7 @@ impl FailOn {
             return false;
         }
         match self {
-            FailOn::New => f.change != Some(crate::baseline::Change::Unchanged),
+            FailOn::New => f.change != Some(crate::report::annotations::Change::Unchanged),
             FailOn::Fail | FailOn::Warn => true,
         }
     }

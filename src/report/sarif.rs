@@ -181,9 +181,9 @@ pub fn render(entries: &[Entry]) -> String {
             }
             if let Some(change) = f.change {
                 result["baselineState"] = json!(match change {
-                    crate::baseline::Change::New => "new",
-                    crate::baseline::Change::Unchanged => "unchanged",
-                    crate::baseline::Change::Resolved => "absent",
+                    crate::report::annotations::Change::New => "new",
+                    crate::report::annotations::Change::Unchanged => "unchanged",
+                    crate::report::annotations::Change::Resolved => "absent",
                 });
             }
             if let Some(w) = f.waiver.as_ref().filter(|w| !w.expired) {

@@ -2,8 +2,10 @@
 //! failure and warning, and a closing summary.
 
 use super::{Entry, FailOn, Report, ReportFinding};
-use crate::baseline::Change;
+pub use crate::escape::escape;
+use crate::escape::escape_keeping_lines;
 use crate::finding::{Category, Severity, Status};
+use crate::report::annotations::Change;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 
@@ -40,38 +42,6 @@ impl Style {
     fn bold(&self, text: &str) -> String {
         self.paint(owo_colors::Style::new().bold(), text)
     }
-}
-
-/// Strings from the audited system (certificate names, paths, service names, values) reach
-/// the terminal only through here: control characters, and the Unicode ones that reorder or
-/// break lines, are shown as escapes so nothing can forge a line or recolour the report.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if is_unsafe_for_terminal(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// [`escape`], keeping line breaks: for multi-line texts written by the profile author.
-fn escape_keeping_lines(text: &str) -> String {
-    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
-}
-
-fn is_unsafe_for_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{200e}' | '\u{200f}'             // left-to-right / right-to-left marks
-            | '\u{2028}' | '\u{2029}'           // line and paragraph separators
-            | '\u{202a}'..='\u{202e}'           // bidi embeddings and overrides
-            | '\u{2066}'..='\u{2069}'           // bidi isolates
-            | '\u{feff}')
 }
 
 pub fn render(report: &Report, style: Style, fail_on: FailOn) -> String {
@@ -314,21 +284,5 @@ fn detail(out: &mut String, style: Style, label: &str, value: &str) {
     }
     for line in lines {
         let _ = writeln!(out, "                    {line}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outside_strings_cannot_forge_lines_or_colours() {
-        let forged = "x\n  \u{1b}[32m✔ PASS \u{1b}[0m all good\u{202e}\u{2028}";
-        let shown = escape(forged);
-        assert!(!shown.chars().any(|c| c.is_control()), "{shown}");
-        assert!(!shown.contains('\u{202e}') && !shown.contains('\u{2028}'));
-        assert!(shown.contains("\\u{1b}") && shown.contains("\\n"));
-        assert_eq!(escape("plain café ✔"), "plain café ✔");
-        assert_eq!(escape_keeping_lines("a\nb\u{7}"), "a\nb\\u{7}");
     }
 }

@@ -378,7 +378,7 @@ impl<'a> Scope<'a> {
 #[cfg(test)]
 pub(super) mod test_support {
     use super::*;
-    use crate::facts::compose::model::load;
+    use crate::facts::compose::load;
     use crate::target::ComposeFileSpec;
 
     /// Writes the files into a temporary root and loads them like the audit does.
@@ -405,6 +405,7 @@ pub(super) mod test_support {
             let state = load(
                 &specs,
                 &crate::facts::compose::interpolate::Interpolator::from_pairs(env),
+                &[],
             );
             let declared = specs.into_iter().map(|s| s.path).collect();
             Fixture {

@@ -2,6 +2,7 @@
 //! Differences are described by shape only: these are usually shared tokens.
 
 use super::shape::describe_var;
+use super::{file_role, judge_var};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::LoadedEnv;
 use crate::facts::env::{is_valid_key, EnvState};
@@ -120,19 +121,14 @@ impl Kind for EnvEquals {
     }
 
     fn env_roles(&self) -> Vec<(&'static str, &str)> {
-        let file = self.file.as_deref().map(|r| ("file", r));
         let other = self.other_file.as_deref().map(|r| ("other_file", r));
-        file.into_iter().chain(other).collect()
+        file_role(&self.file).into_iter().chain(other).collect()
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        let located = |o: Observation| o.or_at(|| env.location(&self.var));
-        Ok(self
-            .observe_env(env, facts)
-            .into_iter()
-            .map(located)
-            .collect())
+        judge_var(facts, self.file.as_deref(), &self.var, |env| {
+            self.observe_env(env, facts)
+        })
     }
 }
 

@@ -10,8 +10,31 @@ pub mod strength;
 pub mod url;
 pub mod value;
 
-use crate::finding::Status;
+use crate::checks::Judgement;
+use crate::facts::env::LoadedEnv;
+use crate::facts::Facts;
+use crate::finding::{Observation, Status};
 use serde::{Deserialize, Serialize};
+
+/// Judges one variable of one env file: the file parsed (or the engine says why not), then
+/// every observation located at the variable's line unless it says where it looked.
+pub(crate) fn judge_var(
+    facts: &Facts,
+    file: Option<&str>,
+    var: &str,
+    judge: impl FnOnce(&LoadedEnv) -> Vec<Observation>,
+) -> Judgement {
+    let env = facts.parsed_env(file, var)?;
+    Ok(judge(env)
+        .into_iter()
+        .map(|o| o.or_at(|| env.location(var)))
+        .collect())
+}
+
+/// The env file role a `file = "..."` parameter names, for the profile loader's check.
+pub(crate) fn file_role(file: &Option<String>) -> Option<(&'static str, &str)> {
+    file.as_deref().map(|r| ("file", r))
+}
 
 /// What an unset (or empty) variable means for a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

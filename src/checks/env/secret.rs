@@ -4,6 +4,7 @@
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
 use super::strength;
+use super::{file_role, judge_var};
 use super::{join_capped, list_entries, IfUnset};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::is_valid_key;
@@ -230,22 +231,14 @@ impl Kind for EnvSecret {
     }
 
     fn env_roles(&self) -> Vec<(&'static str, &str)> {
-        self.file
-            .as_deref()
-            .map(|r| ("file", r))
-            .into_iter()
-            .collect()
+        file_role(&self.file).into_iter().collect()
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        let located = |o: Observation| o.or_at(|| env.location(&self.var));
-        let others = other_secrets(facts, env, &self.var);
-        Ok(self
-            .observe_env(env, &others)
-            .into_iter()
-            .map(located)
-            .collect())
+        judge_var(facts, self.file.as_deref(), &self.var, |env| {
+            let others = other_secrets(facts, env, &self.var);
+            self.observe_env(env, &others)
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 use super::placeholder::placeholder_reason;
 use super::shape::describe_var;
 use super::url::{self, percent_decode};
+use super::{file_role, judge_var};
 use super::{join_capped, list_entries, quoted_alternatives, IfUnset};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::is_valid_key;
@@ -456,17 +457,13 @@ impl Kind for EnvValue {
     }
 
     fn env_roles(&self) -> Vec<(&'static str, &str)> {
-        self.file
-            .as_deref()
-            .map(|r| ("file", r))
-            .into_iter()
-            .collect()
+        file_role(&self.file).into_iter().collect()
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
-        let env = facts.parsed_env(self.file.as_deref(), &self.var)?;
-        let located = |o: Observation| o.or_at(|| env.location(&self.var));
-        Ok(self.observe_env(env).into_iter().map(located).collect())
+        judge_var(facts, self.file.as_deref(), &self.var, |env| {
+            self.observe_env(env)
+        })
     }
 }
 

@@ -271,7 +271,8 @@ fn add_port(ports: &mut Vec<PublishedPort>, port: PublishedPort) {
 #[cfg(test)]
 mod tests {
     use super::super::interpolate::Interpolator;
-    use super::super::model::{load, Binding, ComposeState};
+    use super::super::loader;
+    use super::super::model::{Binding, ComposeState};
     use crate::target::ComposeFileSpec;
     use std::path::Path;
 
@@ -292,7 +293,7 @@ mod tests {
     fn loaded(files: &[(&str, &str)], env: &[(&str, &str)]) -> super::ComposeProject {
         let dir = tempfile::tempdir().unwrap();
         let specs = write_files(dir.path(), files);
-        match load(&specs, &Interpolator::from_pairs(env)) {
+        match loader::load(&specs, &Interpolator::from_pairs(env), &[]) {
             ComposeState::Loaded(p) => p,
             other => panic!("{other:?}"),
         }

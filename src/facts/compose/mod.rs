@@ -10,3 +10,5 @@ pub mod model;
 mod mounts;
 pub mod ports;
 pub mod yaml;
+
+pub use loader::load;

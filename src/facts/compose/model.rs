@@ -1,8 +1,6 @@
 //! The merged compose project: services with their published ports, mounts and user.
 
-use super::interpolate::Interpolator;
 use crate::ip::Reach;
-use crate::target::ComposeFileSpec;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
@@ -224,14 +222,16 @@ pub enum ComposeState {
     Loaded(ComposeProject),
 }
 
-/// Loads and layers these compose files, filling `${VAR}` from `env`.
-pub fn load(specs: &[ComposeFileSpec], env: &Interpolator) -> ComposeState {
-    super::loader::load(specs, env, &[])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::compose::interpolate::Interpolator;
+    use crate::target::ComposeFileSpec;
+
+    /// Loads and layers these compose files with no active profiles.
+    fn load(specs: &[ComposeFileSpec], env: &Interpolator) -> ComposeState {
+        super::super::loader::load(specs, env, &[])
+    }
     use std::path::Path;
 
     fn spec(path: &Path, required: bool) -> ComposeFileSpec {

@@ -14,7 +14,7 @@
 //! leftmost-first semantics pick the same match as JavaScript's backtracking one. `\w` is
 //! spelled out because Rust's is Unicode and JavaScript's is ASCII.
 
-use super::dotenv::{refuse_swallowed_lines, Collector, EnvFile};
+use super::assignments::{refuse_swallowed_lines, Collector, EnvFile};
 use crate::facts::error::FactError;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -25,10 +25,14 @@ const LINE: &str = concat!(
     r"\s*(?:#.*)?$",
 );
 
-fn line_regex() -> &'static Regex {
-    static LINE_RE: OnceLock<Regex> = OnceLock::new();
-    // The pattern is a constant; a failure to compile is a bug caught by every test.
-    LINE_RE.get_or_init(|| Regex::new(LINE).expect("npm dotenv pattern compiles"))
+/// dotenv's line pattern, compiled once. It is a constant, so an error here is a bug in
+/// rampart; it is still reported as an unusable file rather than a crash.
+fn line_regex() -> Result<&'static Regex, FactError> {
+    static LINE_RE: OnceLock<Result<Regex, regex::Error>> = OnceLock::new();
+    LINE_RE
+        .get_or_init(|| Regex::new(LINE))
+        .as_ref()
+        .map_err(|e| FactError::System(format!("npm dotenv reader: {e}")))
 }
 
 pub fn parse(text: &str) -> Result<EnvFile, FactError> {
@@ -36,7 +40,7 @@ pub fn parse(text: &str) -> Result<EnvFile, FactError> {
     let mut collector = Collector::default();
     let mut line = 1;
     let mut counted_to = 0;
-    for caps in line_regex().captures_iter(&text) {
+    for caps in line_regex()?.captures_iter(&text) {
         let (Some(key), whole) = (caps.get(1), caps.get(0)) else {
             continue;
         };

@@ -13,7 +13,7 @@
 //!   the variables defined above (the default applies only when NAME is undefined); `$NAME`
 //!   stays literal.
 
-use super::dotenv::{refuse_swallowed_lines, Collector, EnvFile};
+use super::assignments::{refuse_swallowed_lines, Collector, EnvFile};
 use crate::facts::error::FactError;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -35,24 +35,32 @@ struct Patterns {
     variable: Regex,
 }
 
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    // Constant patterns: a failure to compile is a bug caught by every test.
-    let re = |p: &str| Regex::new(p).expect("python-dotenv pattern compiles");
-    PATTERNS.get_or_init(|| Patterns {
-        multiline_whitespace: re(r"^\s*"),
-        export: re(r"^(?:export[^\S\r\n]+)?"),
-        single_quoted_key: re(r"^'([^']+)'"),
-        unquoted_key: re(r"^([^=\#\s]+)"),
-        whitespace: re(r"^[^\S\r\n]*"),
-        equal_sign: re(r"^(=[^\S\r\n]*)"),
-        single_quoted_value: re(r"^'((?:\\'|[^'])*)'"),
-        double_quoted_value: re(r#"^"((?:\\"|[^"])*)""#),
-        unquoted_value: re(r"^([^\r\n]*)"),
-        comment: re(r"^(?:[^\S\r\n]*#[^\r\n]*)?"),
-        end_of_line: re(r"^[^\S\r\n]*(?:\r\n|\n|\r|$)"),
-        blank_then_comment: re(r"\s+#.*"),
-        variable: re(r"\$\{([^}:]*)(?::-([^}]*))?\}"),
+/// The reader's patterns, compiled once. They are constants, so an error here is a bug in
+/// rampart; it is still reported as an unusable file rather than a crash.
+fn patterns() -> Result<&'static Patterns, FactError> {
+    static PATTERNS: OnceLock<Result<Patterns, regex::Error>> = OnceLock::new();
+    PATTERNS
+        .get_or_init(compile_patterns)
+        .as_ref()
+        .map_err(|e| FactError::System(format!("python-dotenv reader: {e}")))
+}
+
+fn compile_patterns() -> Result<Patterns, regex::Error> {
+    let re = Regex::new;
+    Ok(Patterns {
+        multiline_whitespace: re(r"^\s*")?,
+        export: re(r"^(?:export[^\S\r\n]+)?")?,
+        single_quoted_key: re(r"^'([^']+)'")?,
+        unquoted_key: re(r"^([^=\#\s]+)")?,
+        whitespace: re(r"^[^\S\r\n]*")?,
+        equal_sign: re(r"^(=[^\S\r\n]*)")?,
+        single_quoted_value: re(r"^'((?:\\'|[^'])*)'")?,
+        double_quoted_value: re(r#"^"((?:\\"|[^"])*)""#)?,
+        unquoted_value: re(r"^([^\r\n]*)")?,
+        comment: re(r"^(?:[^\S\r\n]*#[^\r\n]*)?")?,
+        end_of_line: re(r"^[^\S\r\n]*(?:\r\n|\n|\r|$)")?,
+        blank_then_comment: re(r"\s+#.*")?,
+        variable: re(r"\$\{([^}:]*)(?::-([^}]*))?\}")?,
     })
 }
 
@@ -97,7 +105,7 @@ enum Binding {
 }
 
 pub fn parse(text: &str) -> Result<EnvFile, FactError> {
-    let p = patterns();
+    let p = patterns()?;
     let mut reader = Reader {
         text,
         pos: 0,
@@ -222,7 +230,7 @@ fn decode_escapes(raw: &str, known: &[char]) -> String {
 /// python-dotenv's `resolve_variables`: each value sees the values resolved above it. The
 /// auditor's own environment is not the deployment's, so it is not consulted.
 fn expand_all(bindings: Vec<(String, Option<String>, usize)>) -> Result<EnvFile, FactError> {
-    let p = patterns();
+    let p = patterns()?;
     let mut resolved: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut collector = Collector::default();
     for (key, value, line) in bindings {
