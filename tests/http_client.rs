@@ -8,7 +8,7 @@ mod pki;
 
 use http_server::{pki, reply, start, Route};
 use rampart::checks::http::{
-    access, allowlist, body_limit, cookie::SameSite, cookies, headers, health,
+    access, allowlist, body_limit, cookie::SameSite, cookies, headers, health, websocket,
 };
 use rampart::finding::{Severity, Status};
 use rampart::net::http::{
@@ -287,7 +287,10 @@ async fn body_limit_probe_sends_no_body() {
     let f = fetcher(port, &[], Duration::from_millis(800));
     let declared = 10 * 1024 * 1024 + 1;
     let probe = |path: &str| HttpRequest {
-        method: Method::OversizedPost { declared },
+        method: Method::OversizedPost {
+            declared,
+            content_type: None,
+        },
         ..HttpRequest::get(url("http", port, path)).no_follow()
     };
     let refused = f.fetch(&probe("/refuses")).await;
@@ -299,6 +302,101 @@ async fn body_limit_probe_sends_no_body() {
     let o = &body_limit::judge(&waited, declared)[0];
     assert_eq!(o.status, Status::Warn, "{o:?}");
     assert!(o.message.contains("not refused up front"));
+}
+
+#[tokio::test]
+async fn body_limit_probe_declares_the_type_whose_parser_holds_the_limit() {
+    // OCMT's /api/mcp: express.raw({ type: "application/json", limit: "10mb" }).
+    let server = start(
+        vec![(
+            "/api/mcp",
+            Route::LimitForType("application/json", 10 * 1024 * 1024),
+        )],
+        None,
+    )
+    .await;
+    let port = server.addr.port();
+    let f = fetcher(port, &[], Duration::from_millis(800));
+    let declared = 10 * 1024 * 1024 + 1;
+    let probe = |content_type: Option<&str>| HttpRequest {
+        method: Method::OversizedPost {
+            declared,
+            content_type: content_type.map(str::to_string),
+        },
+        ..HttpRequest::get(url("http", port, "/api/mcp")).no_follow()
+    };
+    let json = f.fetch(&probe(Some("application/json"))).await;
+    assert_eq!(body_limit::judge(&json, declared)[0].status, Status::Pass);
+    let untyped = f.fetch(&probe(None)).await;
+    assert_ne!(
+        body_limit::judge(&untyped, declared)[0].status,
+        Status::Pass
+    );
+}
+
+#[tokio::test]
+async fn websocket_upgrades_over_tls_and_never_over_plain_http() {
+    let pki = pki(&[HOST]);
+    let tls = start(
+        vec![
+            ("/api/ws/", Route::WebSocket),
+            ("/auth/ws/", reply(401, &[], "")),
+        ],
+        Some(pki.server.clone()),
+    )
+    .await;
+    let upgrade = |scheme: &str, port: u16, path: &str| HttpRequest {
+        method: Method::WebSocketUpgrade,
+        ..HttpRequest::get(url(scheme, port, path)).no_follow()
+    };
+    let tls_port = tls.addr.port();
+    let f = fetcher(
+        tls_port,
+        std::slice::from_ref(&pki.ca_der),
+        Duration::from_secs(5),
+    );
+    let judge_tls = |outcome: &Result<_, _>| websocket::judge_tls("wss", outcome);
+    // A real handshake, answered with the accept for rampart's own key.
+    let o = judge_tls(&*f.fetch(&upgrade("https", tls_port, "/api/ws/")).await);
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    let o = judge_tls(&*f.fetch(&upgrade("https", tls_port, "/auth/ws/")).await);
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    // A proxy that drops the Upgrade header: the app sees a plain GET with no route.
+    let o = judge_tls(&*f.fetch(&upgrade("https", tls_port, "/elsewhere")).await);
+    assert_eq!(o.status, Status::Fail, "{o:?}");
+    assert!(o.message.contains("404"), "{}", o.message);
+
+    let plain = start(vec![("/api/ws/", Route::WebSocket)], None).await;
+    let redirecting = start(
+        vec![(
+            "/api/ws/",
+            reply(301, &[("location", "https://app.test/api/ws/")], ""),
+        )],
+        None,
+    )
+    .await;
+    for (server, want) in [(&plain, Status::Fail), (&redirecting, Status::Pass)] {
+        let port = server.addr.port();
+        let f = fetcher(port, &[], Duration::from_secs(5));
+        let o = websocket::judge_plain(
+            "ws",
+            &*f.fetch(&upgrade("http", port, "/api/ws/")).await,
+            port,
+        );
+        assert_eq!(o.status, want, "{o:?}");
+    }
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let f = fetcher(closed, &[], Duration::from_secs(5));
+    let o = websocket::judge_plain(
+        "ws",
+        &*f.fetch(&upgrade("http", closed, "/api/ws/")).await,
+        closed,
+    );
+    assert_eq!(o.status, Status::Pass, "{o:?}");
+    assert!(o.message.contains("refuses"), "{}", o.message);
 }
 
 #[tokio::test]

@@ -17,13 +17,14 @@ struct Site {
     _nginx: nginx::Nginx,
     tls_port: u16,
     plain_port: u16,
+    control_plane_port: u16,
     root: tempfile::TempDir,
 }
 
 /// A Koda-like site: port "80" redirects, /login sets the session cookie, the sign-in pages
 /// ship 'unsafe-inline' (one with a nonce), and the control plane health leaks a secret.
 fn koda_site() -> Site {
-    let [tls_port, plain_port] = [0; 2].map(|_| nginx::free_port());
+    let [tls_port, plain_port, control_plane_port] = [0; 3].map(|_| nginx::free_port());
     let dir = tempfile::tempdir().unwrap();
     let (cert, key, _) = nginx::write_tls_files(dir.path(), &[HOST]);
     let common = r#"
@@ -52,16 +53,19 @@ fn koda_site() -> Site {
             return 200 "setup";
         }}
         location = /forgot-password {{ return 200 "reset"; }}
-        location = /control-plane/health {{
+    }}
+    server {{
+        listen 127.0.0.1:{control_plane_port};
+        location = /health {{
             default_type application/json;
-            return 200 '{{"status":"ok","debug":"{SECRET}"}}';
+            return 200 '{{"status":"healthy","debug":"{SECRET}"}}';
         }}
     }}
 "#,
         cert = cert.display(),
         key = key.display(),
     );
-    let nginx = nginx::start(&servers, &[tls_port, plain_port], dir);
+    let nginx = nginx::start(&servers, &[tls_port, plain_port, control_plane_port], dir);
     let root = tempfile::tempdir().unwrap();
     write(
         root.path(),
@@ -85,6 +89,17 @@ kind = "http.redirect"
 port = {plain_port}
 severity = "high"
 remediation = "Redirect with 301."
+
+# The control plane on this host, on a free port instead of 8090.
+[[check]]
+id = "koda.control-plane-health"
+title = "The control plane's /health answers a healthy JSON status"
+kind = "http.health"
+service_port = {control_plane_port}
+path = "/health"
+json = {{ status = ["ok", "healthy"] }}
+severity = "medium"
+remediation = "Check the control plane."
 "#
         ),
         0o644,
@@ -93,6 +108,7 @@ remediation = "Redirect with 301."
         _nginx: nginx,
         tls_port,
         plain_port,
+        control_plane_port,
         root,
     }
 }
@@ -199,6 +215,14 @@ fn koda_http_checks_against_nginx() {
         })
         .unwrap();
     assert_eq!(leak["severity"], "critical");
+    // Asked on this host, past the proxy, at the service's own port.
+    let health = format!("http://127.0.0.1:{}/health", site.control_plane_port);
+    let answered = common::findings(&report, "koda.control-plane-health")
+        .into_iter()
+        .find(|f| f["subject"] == health.as_str())
+        .unwrap();
+    assert_eq!(answered["status"], "pass", "{all}");
+    assert_eq!(leak["location"]["port"], site.control_plane_port, "{leak}");
     let setup = common::findings(&report, "koda.login-csp")
         .into_iter()
         .find(|f| f["subject"].as_str().unwrap_or("").contains("/setup"))
@@ -212,6 +236,25 @@ fn koda_http_checks_against_nginx() {
     assert_eq!(cookie["location"]["path"], "/login", "{cookie}");
     assert_eq!(cookie["location"]["port"], site.tls_port, "{cookie}");
     assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
+}
+
+#[test]
+fn service_health_is_asked_only_on_the_host_that_serves_the_url() {
+    let site = koda_site();
+    // A URL port nothing listens on here: this machine is not the one serving it.
+    let elsewhere = nginx::free_port();
+    let mut args = audit_args(&site, &["--json"]);
+    for arg in args.iter_mut() {
+        *arg = arg.replace(&site.tls_port.to_string(), &elsewhere.to_string());
+    }
+    let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let report = out.json();
+    let health = common::findings(&report, "koda.control-plane-health");
+    assert_eq!(health.len(), 1, "{}", summary(&report));
+    assert_eq!(health[0]["status"], "skip", "{}", health[0]);
+    let message = health[0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("not running on the host"), "{message}");
+    assert!(!out.stdout.contains(SECRET));
 }
 
 #[test]
@@ -380,4 +423,125 @@ fn a_stalling_server_ends_at_the_audit_deadline_as_an_error() {
         "{all}"
     );
     assert_eq!(out.code, 1);
+}
+
+/// OCMT behind nginx: the WebSocket path refuses an unauthenticated upgrade over TLS, port
+/// "80" redirects it, and the MCP route's 10 MB limit answers 413 from the headers. A second
+/// nginx forgets the Upgrade headers (404 at the socket path) and serves plain HTTP.
+#[test]
+fn ocmt_websocket_and_body_limit_judged_through_the_binary() {
+    let [tls_port, plain_port, bad_tls_port, bad_plain_port, idle_port] =
+        [0; 5].map(|_| nginx::free_port());
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, _) = nginx::write_tls_files(dir.path(), &["ocmt.test"]);
+    let tls = |port: u16, ws: &str| {
+        format!(
+            r#"
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        client_max_body_size 10m;
+        location /api/ws/ {{ {ws} }}
+        location = /api/mcp {{ return 200 "mcp"; }}
+        location / {{ return 200 "ocmt"; }}
+    }}"#,
+            cert = cert.display(),
+            key = key.display(),
+        )
+    };
+    let servers = [
+        tls(tls_port, "return 401;"),
+        tls(bad_tls_port, "return 404;"),
+        format!("server {{ listen 127.0.0.1:{plain_port}; return 301 https://$host:{tls_port}$request_uri; }}"),
+        format!("server {{ listen 127.0.0.1:{bad_plain_port}; location / {{ return 401; }} }}"),
+    ]
+    .join("\n");
+    let nginx = nginx::start(
+        &servers,
+        &[tls_port, plain_port, bad_tls_port, bad_plain_port],
+        dir,
+    );
+    let root = tempfile::tempdir().unwrap();
+    let audit = |https: u16, plain: u16| {
+        write(
+            root.path(),
+            "ocmt-test.toml",
+            &format!(
+                r#"name = "ocmt-test"
+title = "OCMT on test ports"
+extends = "ocmt"
+
+[[check]]
+id = "ocmt.websocket-wss"
+title = "WSS only"
+kind = "http.websocket"
+path = "/api/ws/"
+port = {plain}
+severity = "high"
+remediation = "Pass the Upgrade header; redirect port 80."
+
+[[check]]
+id = "ocmt.relay-health"
+title = "The relay answers on this host"
+kind = "http.health"
+service_port = {idle_port}
+path = "/health"
+json = {{ status = "ok" }}
+severity = "medium"
+remediation = "Start the relay."
+"#
+            ),
+            0o644,
+        );
+        let out = run(&[
+            "audit",
+            "--profile-file",
+            &root.path().join("ocmt-test.toml").display().to_string(),
+            "--root",
+            &root.path().display().to_string(),
+            "--url",
+            &format!("https://ocmt.test:{https}"),
+            "--resolve",
+            &format!("ocmt.test:{https}:127.0.0.1"),
+            "--ca-file",
+            &nginx.dir.path().join("ca.pem").display().to_string(),
+            "--only",
+            "http",
+            "--timeout",
+            "3",
+            "--json",
+        ]);
+        out.json()
+    };
+    let ws = |report: &serde_json::Value, scheme: &str| -> String {
+        common::findings(report, "ocmt.websocket-wss")
+            .into_iter()
+            .find(|f| f["subject"].as_str().unwrap_or("").starts_with(scheme))
+            .map(|f| f["status"].as_str().unwrap_or("").to_string())
+            .unwrap_or_else(|| panic!("no {scheme} finding: {}", summary(report)))
+    };
+
+    let good = audit(tls_port, plain_port);
+    assert_eq!(ws(&good, "https://"), "pass", "{}", summary(&good));
+    assert_eq!(ws(&good, "http://"), "pass", "{}", summary(&good));
+    assert_eq!(
+        status_of(&good, "ocmt.body-limit", "/api/mcp"),
+        "pass",
+        "{}",
+        summary(&good)
+    );
+    let relay = &common::findings(&good, "ocmt.relay-health")[0];
+    assert_eq!(relay["status"], "skip", "{relay}");
+    assert!(
+        relay["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&format!("nothing listens on port {idle_port}")),
+        "{relay}"
+    );
+
+    let bad = audit(bad_tls_port, bad_plain_port);
+    assert_eq!(ws(&bad, "https://"), "fail", "{}", summary(&bad));
+    assert_eq!(ws(&bad, "http://"), "warn", "{}", summary(&bad));
 }

@@ -66,6 +66,7 @@ crate::kinds! {
     HttpAccess => http::access::HttpAccess,
     HttpIpAllowlist => http::allowlist::HttpIpAllowlist,
     HttpBodyLimit => http::body_limit::HttpBodyLimit,
+    HttpWebSocket => http::websocket::HttpWebSocket,
 
     ExposurePorts => exposure::ports::ExposurePorts,
     ExposureListeners => exposure::listeners::ExposureListeners,

@@ -11,7 +11,7 @@ use super::ufw::{self, UfwState};
 use super::Unavailable;
 use crate::target::Target;
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::OnceLock;
 use tokio::sync::OnceCell;
 
@@ -169,6 +169,57 @@ impl<'a> ExposureView<'a> {
             }
             Err(e) => Err(Unavailable::error("listeners", e.to_string())),
         }
+    }
+
+    /// Where a service that listens on `port` on this host is reached from here: through
+    /// loopback when it listens there or on every interface, else on the address it is bound
+    /// to. Only on the live host that serves the audited URL: anywhere else the service found
+    /// would be another machine's.
+    pub fn local_service(&self, port: u16) -> Result<SocketAddr, Unavailable> {
+        let subject = format!("service port {port}");
+        let url =
+            self.target.url.as_ref().ok_or_else(|| {
+                Unavailable::skip(&subject, "not examined: give --url https://HOST")
+            })?;
+        if !self.target.host_root.is_live() {
+            return Err(Unavailable::skip(
+                &subject,
+                "--host-root is a copy of a host, not this running machine: its services cannot be asked",
+            ));
+        }
+        let found = self.listeners(false, &[port, url.port])?;
+        let tcp = |p: u16| {
+            found
+                .sockets
+                .iter()
+                .filter(move |l| l.port == p && l.protocol == listeners::Protocol::Tcp)
+        };
+        if tcp(url.port).next().is_none() {
+            return Err(Unavailable::skip(
+                &subject,
+                format!(
+                    "rampart is not running on the host that serves {}:{}: nothing listens on port {} here; run it there to check services behind the proxy",
+                    url.host, url.port, url.port
+                ),
+            ));
+        }
+        let mut on_port: Vec<IpAddr> = tcp(port).map(|l| l.addr).collect();
+        // Loopback and wildcard binds first: they are reached without leaving the machine.
+        on_port.sort_by_key(|a| (!(a.is_loopback() || a.is_unspecified()), a.is_ipv6()));
+        let Some(addr) = on_port.first() else {
+            return Err(Unavailable::skip(
+                &subject,
+                format!(
+                    "nothing listens on port {port} on this host (the service is down, or runs in a container network without a published port)"
+                ),
+            ));
+        };
+        let reach = match addr {
+            IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            other => *other,
+        };
+        Ok(SocketAddr::new(reach, port))
     }
 
     /// ufw's configuration under `--host-root`.

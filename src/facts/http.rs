@@ -6,6 +6,7 @@ use super::Unavailable;
 use crate::finding::Location;
 use crate::net::http::{HttpFetcher, HttpSettings};
 // What HTTP judges read, named here so that checks depend on facts, never on `net`.
+pub use crate::net::http::websocket::accept_is_valid as websocket_accept_is_valid;
 pub use crate::net::http::{
     Hop, HttpError, HttpOutcome, HttpRequest, HttpResponse, Method, RedirectStop, BODY_LIMIT,
 };

@@ -27,6 +27,12 @@ pub enum Route {
     TrustHeader(&'static str, &'static str),
     /// A body of this many bytes.
     Big(usize),
+    /// A WebSocket endpoint: 101 with the right `Sec-WebSocket-Accept` to an upgrade request,
+    /// 426 to anything else.
+    WebSocket,
+    /// Express's `express.raw({ type, limit })`: 413 for a body of that type declared over
+    /// the limit; any other type skips the parser and gets the 404 of no route.
+    LimitForType(&'static str, u64),
 }
 
 pub fn reply(status: u16, headers: &[(&'static str, &str)], body: &str) -> Route {
@@ -181,5 +187,66 @@ async fn handle(
             }
         }
         Some(Route::Big(n)) => respond(200, "x".repeat(n)),
+        Some(Route::WebSocket) => {
+            let header = |name: &str| {
+                req.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let upgrade = header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+            match (upgrade, header("sec-websocket-key")) {
+                (true, Some(key)) => Response::builder()
+                    .status(101)
+                    .header("upgrade", "websocket")
+                    .header("connection", "Upgrade")
+                    .header("sec-websocket-accept", websocket_accept(&key))
+                    .body(Full::new(Bytes::new()))
+                    .unwrap(),
+                _ => respond(426, "upgrade required".into()),
+            }
+        }
+        Some(Route::LimitForType(content_type, limit)) => {
+            let header = |name: &str| {
+                req.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let declared = header("content-length").parse::<u64>().unwrap_or(0);
+            if header("content-type").starts_with(content_type) && declared > limit {
+                respond(413, "too large".into())
+            } else {
+                respond(404, "no route".into())
+            }
+        }
     }
+}
+
+/// RFC 6455 section 4.2.2: base64(SHA-1(key + GUID)).
+fn websocket_accept(key: &str) -> String {
+    let digest = ring::digest::digest(
+        &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+        format!("{key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11").as_bytes(),
+    );
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = digest.as_ref();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

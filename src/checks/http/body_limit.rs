@@ -17,6 +17,10 @@ pub struct HttpBodyLimit {
     /// The Content-Length declared (no byte of it is sent).
     #[serde(default = "over_10_mb")]
     pub declared_bytes: u64,
+    /// The `Content-Type` declared, for servers whose limit sits in the parser for one type
+    /// (OCMT's `/api/mcp` takes `application/json` up to 10 MB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 fn over_10_mb() -> u64 {
@@ -28,6 +32,7 @@ impl HttpBodyLimit {
         HttpNeed {
             method: Method::OversizedPost {
                 declared: self.declared_bytes,
+                content_type: self.content_type.clone(),
             },
             ..HttpNeed::get(&self.path).no_follow()
         }
@@ -40,6 +45,15 @@ impl Kind for HttpBodyLimit {
 
     fn needs(&self) -> Vec<Need> {
         vec![Need::Http(self.need())]
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match &self.content_type {
+            Some(t) if t.is_empty() || !t.bytes().all(|b| (0x20..0x7f).contains(&b)) => Err(
+                format!("`content_type` must be printable ASCII, e.g. \"application/json\": {t:?}"),
+            ),
+            _ => Ok(()),
+        }
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {

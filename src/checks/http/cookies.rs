@@ -2,7 +2,7 @@
 //! asks for. A cookie the page never sets is a skip: there is nothing to judge.
 
 use super::cookie::{self, SameSite};
-use super::{judge_need, no_answer, root_path, yes};
+use super::{glob_matches, judge_need, no_answer, root_path, shown, yes};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -23,7 +23,8 @@ pub enum SameSiteRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpCookie {
-    /// The cookie's name, e.g. `koda_operator_session`.
+    /// The cookie's name, e.g. `koda_operator_session`, or a pattern with `*` (`*session*`):
+    /// every cookie it matches is judged.
     pub name: String,
     /// The page that sets it (redirects on the host followed; cookies set on the way count).
     #[serde(default = "root_path")]
@@ -61,6 +62,16 @@ impl Kind for HttpCookie {
     }
 }
 
+/// A name with `*` is a pattern (`*session*`), for products whose cookie name is not fixed
+/// by their documentation; any other name is matched exactly, as browsers do.
+fn name_matches(wanted: &str, name: &str) -> bool {
+    if wanted.contains('*') {
+        glob_matches(wanted, name)
+    } else {
+        wanted == name
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieRules {
     pub secure: bool,
@@ -95,7 +106,7 @@ pub fn judge(
         .set_cookies()
         .into_iter()
         .filter_map(cookie::parse)
-        .filter(|c| c.name == name)
+        .filter(|c| name_matches(name, &c.name))
         .collect();
     if set.is_empty() {
         return vec![Observation::skip(
@@ -109,6 +120,8 @@ pub fn judge(
     }
     set.iter()
         .map(|c| {
+            let cookie_name = shown(&c.name);
+            let subject = format!("{} cookie {cookie_name}", response.url);
             let mut missing = Vec::new();
             if rules.secure && !c.secure {
                 missing.push("Secure".to_string());
@@ -143,11 +156,11 @@ pub fn judge(
                 actual
             };
             let o = if missing.is_empty() {
-                Observation::pass(subject.clone(), format!("{name} is {actual}"))
+                Observation::pass(subject, format!("{cookie_name} is {actual}"))
             } else {
                 Observation::fail(
-                    subject.clone(),
-                    format!("{name} lacks {}", missing.join(", ")),
+                    subject,
+                    format!("{cookie_name} lacks {}", missing.join(", ")),
                 )
             };
             o.expected(expected.clone()).actual(actual)
@@ -194,6 +207,51 @@ mod tests {
         let o = judge_one("other=1; Secure");
         assert_eq!(o.status, Status::Skip);
         assert!(o.message.contains("not set"), "{}", o.message);
+    }
+
+    #[test]
+    fn a_pattern_judges_every_cookie_it_matches_by_its_own_name() {
+        let r = response(
+            "https://a.test/login",
+            302,
+            &[
+                ("set-cookie", "session=abc; Secure; HttpOnly; SameSite=Lax"),
+                ("set-cookie", "app_session_id=abc; Secure; SameSite=Lax"),
+                ("set-cookie", "locale=en"),
+                (
+                    "set-cookie",
+                    "Session\u{1b}[31m=x; Secure; HttpOnly; SameSite=Lax",
+                ),
+            ],
+        );
+        let rules = CookieRules {
+            secure: true,
+            http_only: true,
+            same_site: None,
+        };
+        let all = judge(&Ok(r), "*session*", &rules);
+        let by_subject: Vec<(String, Status)> =
+            all.iter().map(|o| (o.subject.clone(), o.status)).collect();
+        assert_eq!(all.len(), 3, "{by_subject:?}");
+        assert!(all[0].subject.ends_with("cookie session") && all[0].status == Status::Pass);
+        assert!(all[1].subject.ends_with("cookie app_session_id"));
+        assert_eq!(all[1].status, Status::Fail);
+        assert!(all[1].message.contains("HttpOnly"), "{}", all[1].message);
+        assert!(!all[2].subject.contains('\u{1b}'), "{}", all[2].subject);
+        // An exact name does not match other cookies.
+        assert_eq!(
+            judge(
+                &Ok(response(
+                    "https://a.test/",
+                    200,
+                    &[("set-cookie", "xsession=1")]
+                )),
+                "session",
+                &rules
+            )[0]
+            .status,
+            Status::Skip
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! http.health: a health endpoint answers the expected status and JSON, and leaks none of the
 //! audited env files' secrets. A leak names the variable, never the value.
 
-use super::{judge_need, no_answer, shown};
+use super::{judge_need, located, no_answer, shown};
 use crate::checks::{Judgement, Kind};
 use crate::facts::env::EnvState;
 use crate::facts::http::HttpNeed;
-use crate::facts::http::{HttpError, HttpResponse};
-use crate::facts::{Facts, Need};
+use crate::facts::http::{HttpError, HttpRequest, HttpResponse};
+use crate::facts::{Facts, Need, Unavailable};
 use crate::finding::{Category, Observation, Severity};
+use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,12 +18,18 @@ pub struct HttpHealth {
     pub path: String,
     #[serde(default = "ok_200")]
     pub status: u16,
-    /// Dotted JSON paths and the values they must equal: `json = { status = "ok" }`.
+    /// Dotted JSON paths and the values they must equal: `json = { status = "ok" }`. An
+    /// array lists the values accepted: `json = { status = ["ok", "healthy"] }`.
     #[serde(default)]
     pub json: BTreeMap<String, serde_json::Value>,
     /// Variables whose values must never appear, on top of those whose names say secret.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_vars: Vec<String>,
+    /// Ask the service on this port of the audited host itself (through loopback) instead of
+    /// at `--url`: services behind the proxy (OCMT's relay on 5000, Koda's control plane on
+    /// 8090) are not public, and their health is checked where they run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_port: Option<u16>,
 }
 
 fn ok_200() -> u16 {
@@ -45,7 +52,18 @@ impl Kind for HttpHealth {
     const CATEGORY: Category = Category::Http;
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::Http(HttpNeed::get(&self.path))]
+        match self.service_port {
+            // Found on this host's listeners at judge time; nothing to ask of --url.
+            Some(_) => Vec::new(),
+            None => vec![Need::Http(HttpNeed::get(&self.path))],
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.service_port == Some(0) {
+            return Err("`service_port` must be 1-65535".into());
+        }
+        Ok(())
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
@@ -58,9 +76,24 @@ impl Kind for HttpHealth {
                 .collect(),
         };
         let secrets = env_secrets(facts, &self.secret_vars);
-        judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
-            judge(outcome, &rules, &secrets)
-        })
+        let Some(port) = self.service_port else {
+            return judge_need(facts, &HttpNeed::get(&self.path), |_, outcome| {
+                judge(outcome, &rules, &secrets)
+            });
+        };
+        let addr = facts.exposure().local_service(port)?;
+        let path = if self.path.starts_with('/') {
+            self.path.clone()
+        } else {
+            format!("/{}", self.path)
+        };
+        let text = format!("http://{addr}{path}");
+        let url = Url::parse(&text)
+            .map_err(|e| Unavailable::error(&text, format!("cannot build the request URL: {e}")))?;
+        let request = HttpRequest::get(url);
+        let http = facts.http();
+        let outcome = http.fetch_all(std::slice::from_ref(&request))?.remove(0);
+        Ok(located(&http, &request, judge(&outcome, &rules, &secrets)))
     }
 }
 
@@ -106,7 +139,13 @@ pub fn judge(
     let subject = response.url.as_str();
     let mut out = leaks(response, secrets);
     let expected = std::iter::once(format!("status {}", rules.status))
-        .chain(rules.fields.iter().map(|(p, v)| format!("{p} == {v}")))
+        .chain(rules.fields.iter().map(|(p, v)| match v {
+            serde_json::Value::Array(any) => format!(
+                "{p} one of {}",
+                any.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            v => format!("{p} == {v}"),
+        }))
         .collect::<Vec<_>>()
         .join(", ");
     if response.status != rules.status {
@@ -159,7 +198,11 @@ pub fn judge(
             .map(|v| shown(&v.to_string()))
             .unwrap_or_else(|| "absent".into());
         seen.push(format!("{path} = {got_text}"));
-        if got != Some(want) {
+        let accepted = match want {
+            serde_json::Value::Array(any) => got.is_some_and(|g| any.contains(g)),
+            want => got == Some(want),
+        };
+        if !accepted {
             wrong.push(format!("{path} is {got_text}, expected {want}"));
         }
     }
@@ -266,6 +309,21 @@ mod tests {
         );
         assert_eq!(
             run(200, r#"{"ok":"true"}"#, &rules(&[("ok", json!(true))]), &[])[0].status,
+            Status::Fail
+        );
+        let either = rules(&[("status", json!(["ok", "healthy"]))]);
+        for body in [r#"{"status":"ok"}"#, r#"{"status":"healthy"}"#] {
+            assert_eq!(
+                run(200, body, &either, &[])[0].status,
+                Status::Pass,
+                "{body}"
+            );
+        }
+        let o = run(200, r#"{"status":"degraded"}"#, &either, &[]).remove(0);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("degraded"), "{}", o.message);
+        assert_eq!(
+            run(200, r#"{"status":["ok"]}"#, &either, &[])[0].status,
             Status::Fail
         );
     }

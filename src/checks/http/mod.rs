@@ -14,6 +14,7 @@ pub mod hsts_check;
 pub mod redirect;
 #[cfg(test)]
 pub(crate) mod testutil;
+pub mod websocket;
 
 use crate::checks::Judgement;
 use crate::facts::http::{HttpError, HttpNeed, HttpRequest, HttpResponse, HttpView};
@@ -80,6 +81,11 @@ pub fn root_path() -> String {
 
 pub fn yes() -> bool {
     true
+}
+
+/// The plain-HTTP port browsers use; tests and staging may name another.
+pub fn port_80() -> u16 {
+    80
 }
 
 /// A request that got no answer, when an answer was needed to judge.

@@ -1,7 +1,7 @@
 //! http.redirect: plain HTTP on port 80 must send browsers to HTTPS on the same host with a
 //! permanent redirect.
 
-use super::{judge_need, no_answer};
+use super::{judge_need, no_answer, port_80};
 use crate::checks::{Judgement, Kind};
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpResponse};
@@ -19,10 +19,6 @@ pub struct HttpRedirect {
     /// A closed or filtered port is a pass (HTTPS-only deployments, HSTS-preloaded hosts).
     #[serde(default)]
     pub allow_closed: bool,
-}
-
-fn port_80() -> u16 {
-    80
 }
 
 impl HttpRedirect {

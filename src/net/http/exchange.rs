@@ -26,12 +26,26 @@ pub(super) async fn exchange(
     let mut builder = match &request.method {
         Method::Get => client.get(url.clone()),
         Method::Head => client.head(url.clone()),
-        Method::OversizedPost { declared } => client
-            .post(url.clone())
-            .header(reqwest::header::CONTENT_LENGTH, *declared)
-            .body(reqwest::Body::wrap(NeverSent {
-                declared: *declared,
-            })),
+        Method::OversizedPost {
+            declared,
+            content_type,
+        } => {
+            let post = client
+                .post(url.clone())
+                .header(reqwest::header::CONTENT_LENGTH, *declared)
+                .body(reqwest::Body::wrap(NeverSent {
+                    declared: *declared,
+                }));
+            match content_type {
+                Some(t) => post.header(reqwest::header::CONTENT_TYPE, t.as_str()),
+                None => post,
+            }
+        }
+        Method::WebSocketUpgrade => super::websocket::request_headers()
+            .into_iter()
+            .fold(client.get(url.clone()), |b, (name, value)| {
+                b.header(name, value)
+            }),
     };
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
@@ -52,7 +66,9 @@ pub(super) async fn exchange(
             .collect();
         let mut body = Vec::new();
         let mut body_truncated = false;
-        if !matches!(request.method, Method::Head) {
+        // After a 101 the connection speaks WebSocket: there is no HTTP body to read.
+        let has_body = !matches!(request.method, Method::Head) && status != 101;
+        if has_body {
             while let Some(chunk) = response.chunk().await.map_err(|e| classify(shown, &e))? {
                 let room = BODY_LIMIT - body.len();
                 if chunk.len() > room {

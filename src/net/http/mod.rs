@@ -1,6 +1,6 @@
-//! HTTP facts: GET/HEAD requests (and the one oversized-POST probe) against the audited host,
-//! with redirects followed by hand so that none leaves the host, bodies capped, and every
-//! request bounded by the audit's timeout.
+//! HTTP facts: GET/HEAD requests (plus the oversized-POST probe and WebSocket upgrade requests
+//! that never send a frame) against the audited host, with redirects followed by hand so that
+//! none leaves the host, bodies capped, and every request bounded by the audit's timeout.
 
 pub mod client;
 mod error;
@@ -8,6 +8,7 @@ mod exchange;
 pub mod fetcher;
 mod follow;
 mod response;
+pub mod websocket;
 
 pub use error::HttpError;
 pub use fetcher::{HttpFetcher, HttpSettings};
@@ -30,7 +31,13 @@ pub enum Method {
     /// that enforces a size limit refuses it from the headers alone.
     OversizedPost {
         declared: u64,
+        /// The body's declared type: frameworks apply their size limit in the parser for
+        /// that type (Express's `express.json` only sees `application/json`).
+        content_type: Option<String>,
     },
+    /// A GET asking to switch to WebSocket ([`websocket`]): the answer's status and headers
+    /// are read, never a frame.
+    WebSocketUpgrade,
 }
 
 impl Method {
@@ -39,6 +46,7 @@ impl Method {
             Method::Get => "GET",
             Method::Head => "HEAD",
             Method::OversizedPost { .. } => "POST",
+            Method::WebSocketUpgrade => "GET",
         }
     }
 }
