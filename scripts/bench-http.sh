@@ -68,7 +68,7 @@ http {
       add_header Set-Cookie "koda_operator_session=x; Path=/; Secure; HttpOnly; SameSite=Strict" always;
       return 200 "sign in";
     }
-    location / { return 200 "page"; }
+    location / { return 307 /setup; }
   }
   server {
     listen 127.0.0.1:$control_plane_port;

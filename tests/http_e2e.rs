@@ -53,6 +53,10 @@ fn koda_site() -> Site {
             return 200 "setup";
         }}
         location = /forgot-password {{ return 200 "reset"; }}
+        # The control plane's cluster route published by mistake; its /health left to the
+        # dashboard, which sends visitors without a session to /setup.
+        location = /cluster/status {{ default_type application/json; return 200 '{{"workers":[]}}'; }}
+        location = /health {{ return 307 /setup?next=%2Fhealth; }}
     }}
     server {{
         listen 127.0.0.1:{control_plane_port};
@@ -215,6 +219,12 @@ fn koda_http_checks_against_nginx() {
         })
         .unwrap();
     assert_eq!(leak["severity"], "critical");
+    assert_eq!(
+        s("koda.proxy-published-paths", "/cluster/status"),
+        "fail",
+        "{all}"
+    );
+    assert_eq!(s("koda.proxy-published-paths", "/health"), "pass", "{all}");
     // Asked on this host, past the proxy, at the service's own port.
     let health = format!("http://127.0.0.1:{}/health", site.control_plane_port);
     let answered = common::findings(&report, "koda.control-plane-health")

@@ -159,11 +159,18 @@ impl<'a> ExposureView<'a> {
     /// Sockets listening on `ports` under `--host-root` (UDP tables too when `udp`), each
     /// with the process holding it where that can be read.
     pub fn listeners(&self, udp: bool, ports: &[u16]) -> Result<Listeners, Unavailable> {
+        let all = self.all_listeners(udp)?;
+        Ok(listeners::on_ports(all, &self.target.host_root, ports))
+    }
+
+    /// Every listening socket, without the processes holding them (naming them walks every
+    /// process's descriptors).
+    fn all_listeners(&self, udp: bool) -> Result<&'a Listeners, Unavailable> {
         let root = &self.target.host_root;
         let gathered =
             self.facts.listeners[usize::from(udp)].get_or_init(|| listeners::gather(root, udp));
         match gathered {
-            Ok(all) => Ok(listeners::on_ports(all, root, ports)),
+            Ok(all) => Ok(all),
             Err(e @ ListenersError::Unsupported(_)) => {
                 Err(Unavailable::skip("listeners", e.to_string()))
             }
@@ -187,7 +194,7 @@ impl<'a> ExposureView<'a> {
                 "--host-root is a copy of a host, not this running machine: its services cannot be asked",
             ));
         }
-        let found = self.listeners(false, &[port, url.port])?;
+        let found = self.all_listeners(false)?;
         let tcp = |p: u16| {
             found
                 .sockets

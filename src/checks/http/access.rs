@@ -14,14 +14,32 @@ use serde::{Deserialize, Serialize};
 pub struct HttpAccess {
     /// Paths that must not answer without credentials.
     pub paths: Vec<String>,
-    /// A redirect here counts as refused. (`on_fail = "warn"` on the check makes an open
-    /// path a warning, e.g. for paths that only reveal configuration.)
+    /// A redirect here counts as refused: one path, or several (Koda sends visitors to
+    /// `/setup` until an owner exists, then to `/login`). (`on_fail = "warn"` on the check
+    /// makes an open path a warning, e.g. for paths that only reveal configuration.)
     #[serde(default = "login")]
-    pub login_path: String,
+    pub login_path: LoginPaths,
 }
 
-fn login() -> String {
-    "/login".to_string()
+/// `login_path = "/login"` or `login_path = ["/login", "/setup"]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LoginPaths {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl LoginPaths {
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            LoginPaths::One(p) => vec![p.as_str()],
+            LoginPaths::Any(ps) => ps.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+fn login() -> LoginPaths {
+    LoginPaths::One("/login".to_string())
 }
 
 impl HttpAccess {
@@ -42,23 +60,30 @@ impl Kind for HttpAccess {
     }
 
     fn validate(&self) -> Result<(), String> {
-        require_paths(&self.paths)
+        require_paths(&self.paths)?;
+        let logins = self.login_path.paths();
+        if logins.is_empty() || logins.iter().any(|p| !p.starts_with('/')) {
+            return Err("`login_path` must be one or more paths starting with '/'".into());
+        }
+        Ok(())
     }
 
     fn judge(&self, facts: &Facts) -> Judgement {
         judge_needs(facts, &self.http_needs(), |outcome| {
-            judge(outcome, &self.login_path)
+            judge(outcome, &self.login_path.paths())
         })
     }
 }
 
-/// `outcome` is the first answer (redirects not followed).
-pub fn judge(outcome: &Result<HttpResponse, HttpError>, login_path: &str) -> Vec<Observation> {
+/// `outcome` is the first answer (redirects not followed); a redirect to any of
+/// `login_paths` on the same host counts as refused.
+pub fn judge(outcome: &Result<HttpResponse, HttpError>, login_paths: &[&str]) -> Vec<Observation> {
     let response = match outcome {
         Ok(r) => r,
         Err(e) => return vec![no_answer(e.url(), e)],
     };
     let subject = response.url.as_str();
+    let login_path = login_paths.join(" or ");
     let expected = format!("401, 403 or 404, or a redirect to {login_path}");
     let status = response.status;
     let o = match status {
@@ -68,17 +93,17 @@ pub fn judge(outcome: &Result<HttpResponse, HttpError>, login_path: &str) -> Vec
         _ if response.is_redirect() => {
             let location = response.location().unwrap_or("");
             let target = response.url.join(location).ok();
-            let to_login = target.as_ref().is_some_and(|t| {
-                t.host_str() == response.url.host_str()
-                    && (t.path() == login_path
-                        || t.path()
-                            .starts_with(&format!("{}/", login_path.trim_end_matches('/'))))
+            let to_login = target.as_ref().and_then(|t| {
+                let same_host = t.host_str() == response.url.host_str();
+                login_paths.iter().find(|login| {
+                    same_host
+                        && (t.path() == **login
+                            || t.path()
+                                .starts_with(&format!("{}/", login.trim_end_matches('/'))))
+                })
             });
-            if to_login {
-                Observation::pass(
-                    subject,
-                    format!("redirects to {login_path} without credentials"),
-                )
+            if let Some(login) = to_login {
+                Observation::pass(subject, format!("redirects to {login} without credentials"))
             } else {
                 Observation::fail(
                     subject,
@@ -115,7 +140,7 @@ mod tests {
             location.map(|l| vec![("location", l)]).unwrap_or_default();
         judge(
             &Ok(response("https://a.test/admin", code, &headers)),
-            "/login",
+            &["/login", "/setup"],
         )[0]
         .status
     }
@@ -129,6 +154,11 @@ mod tests {
         assert_eq!(status(302, Some("https://a.test/login")), Status::Pass);
         assert_eq!(status(302, Some("https://evil.test/login")), Status::Fail);
         assert_eq!(status(302, Some("/loginx")), Status::Fail);
+        assert_eq!(
+            status(307, Some("/setup?next=%2Fcluster%2Fstatus")),
+            Status::Pass
+        );
+        assert_eq!(status(307, Some("/setupx")), Status::Fail);
         assert_eq!(status(200, None), Status::Fail);
         assert_eq!(status(500, None), Status::Warn);
     }
