@@ -444,7 +444,10 @@ async fn a_health_body_leaking_a_secret_names_the_variable() {
     let all = health::judge(
         &outcome,
         &rules,
-        &[("WEB_OPERATOR_SESSION_SECRET".into(), secret.into())],
+        &[health::EnvSecret::value_of(
+            "WEB_OPERATOR_SESSION_SECRET",
+            secret,
+        )],
     );
     assert_eq!(all[0].status, Status::Fail);
     assert_eq!(all[0].severity, Some(Severity::Critical));

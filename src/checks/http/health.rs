@@ -97,19 +97,53 @@ impl Kind for HttpHealth {
     }
 }
 
-/// (name, value) of every secret-looking variable in every audited env file.
-fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+/// A secret to look for in answers; only `var` and `what` are ever shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvSecret {
+    pub var: String,
+    /// How a finding names it: "the value of JWT_SECRET", "the password in DATABASE_URL".
+    pub what: String,
+    pub value: String,
+}
+
+impl EnvSecret {
+    pub fn value_of(var: &str, value: &str) -> EnvSecret {
+        EnvSecret {
+            var: var.to_string(),
+            what: format!("the value of {var}"),
+            value: value.to_string(),
+        }
+    }
+}
+
+/// Every secret in every audited env file: variables whose names say secret (and `extra`),
+/// each comma-separated entry of them (`VALID_API_KEYS=k1,k2`), and the password inside any
+/// URL or DSN (`DATABASE_URL=postgres://app:PASS@db/app`).
+fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<EnvSecret> {
+    let mut out: Vec<EnvSecret> = Vec::new();
+    let mut add = |secret: EnvSecret| {
+        if !out.contains(&secret) {
+            out.push(secret);
+        }
+    };
     for file in facts.env_files() {
         let EnvState::Parsed(parsed) = &file.state else {
             continue;
         };
         for (name, var) in &parsed.vars {
             let upper = name.to_ascii_uppercase();
-            let secret =
-                extra.contains(name) || SECRET_NAME_PARTS.iter().any(|p| upper.contains(p));
-            if secret && !out.iter().any(|(n, v)| n == name && *v == var.value) {
-                out.push((name.clone(), var.value.clone()));
+            if extra.contains(name) || SECRET_NAME_PARTS.iter().any(|p| upper.contains(p)) {
+                add(EnvSecret::value_of(name, &var.value));
+                for entry in var.value.split(',').map(str::trim) {
+                    add(EnvSecret::value_of(name, entry));
+                }
+            }
+            for password in crate::dsn::passwords(&var.value) {
+                add(EnvSecret {
+                    var: name.clone(),
+                    what: format!("the password in {name}"),
+                    value: password,
+                });
             }
         }
     }
@@ -126,11 +160,11 @@ pub struct HealthRules {
     pub fields: Vec<(String, serde_json::Value)>,
 }
 
-/// `secrets` are (variable name, value) pairs from the audited env files.
+/// `secrets` are those of the audited env files.
 pub fn judge(
     outcome: &Result<HttpResponse, HttpError>,
     rules: &HealthRules,
-    secrets: &[(String, String)],
+    secrets: &[EnvSecret],
 ) -> Vec<Observation> {
     let response = match outcome {
         Ok(r) => r,
@@ -218,27 +252,60 @@ pub fn judge(
     out
 }
 
-fn leaks(response: &HttpResponse, secrets: &[(String, String)]) -> Vec<Observation> {
+/// The forms a value takes when a server echoes it: as is, escaped inside a JSON string
+/// (`"` and `\\`, and `/` as `\/` the way PHP writes it), and percent-encoded inside a URL.
+fn echoed_forms(value: &str) -> Vec<Vec<u8>> {
+    let mut forms = vec![value.to_string()];
+    if let Ok(quoted) = serde_json::to_string(value) {
+        // serde_json wraps the string in exactly one pair of quotes.
+        let json = quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .unwrap_or(&quoted)
+            .to_string();
+        forms.push(json.replace('/', "\\/"));
+        forms.push(json);
+    }
+    let percent: String = value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    forms.push(percent);
+    forms.sort();
+    forms.dedup();
+    forms.into_iter().map(String::into_bytes).collect()
+}
+
+fn leaks(response: &HttpResponse, secrets: &[EnvSecret]) -> Vec<Observation> {
     let mut out = Vec::new();
-    for (var, value) in secrets {
-        if value.len() < MIN_SECRET_LEN {
+    let mut reported: Vec<&str> = Vec::new();
+    for EnvSecret { var, what, value } in secrets {
+        if value.len() < MIN_SECRET_LEN || reported.contains(&var.as_str()) {
             continue;
         }
-        let needle = value.as_bytes();
+        let forms = echoed_forms(value);
+        let found_in = |haystack: &[u8]| forms.iter().any(|f| contains(haystack, f));
         let mut places = Vec::new();
-        if contains(&response.body, needle) {
+        if found_in(&response.body) {
             places.push("the body".to_string());
         }
         for (name, header_value) in &response.headers {
-            if contains(header_value.as_bytes(), needle) {
+            if found_in(header_value.as_bytes()) {
                 places.push(format!("header {name}"));
             }
         }
         if !places.is_empty() {
+            reported.push(var);
             out.push(
                 Observation::fail(
                     format!("{} {var}", response.url),
-                    format!("the value of {var} appears in {}", places.join(" and ")),
+                    format!("{what} appears in {}", places.join(" and ")),
                 )
                 .expected("no secret from the env files in the response")
                 .actual(format!("{var} leaked (value not shown)"))
@@ -270,12 +337,7 @@ mod tests {
         }
     }
 
-    fn run(
-        status: u16,
-        body: &str,
-        r: &HealthRules,
-        secrets: &[(String, String)],
-    ) -> Vec<Observation> {
+    fn run(status: u16, body: &str, r: &HealthRules, secrets: &[EnvSecret]) -> Vec<Observation> {
         judge(
             &Ok(with_body(
                 response("https://a.test/health", status, &[]),
@@ -332,8 +394,8 @@ mod tests {
     fn a_leak_is_critical_and_names_the_variable_only() {
         let secret = "hunter2-very-secret-value".to_string();
         let secrets = vec![
-            ("JWT_SECRET".to_string(), secret.clone()),
-            ("SHORT".to_string(), "ok".to_string()),
+            EnvSecret::value_of("JWT_SECRET", &secret),
+            EnvSecret::value_of("SHORT", "ok"),
         ];
         let body = format!(r#"{{"status":"ok","env":{{"JWT_SECRET":"{secret}"}}}}"#);
         let all = run(200, &body, &rules(&[("status", json!("ok"))]), &secrets);
@@ -342,5 +404,44 @@ mod tests {
         assert_eq!(all[0].severity, Some(Severity::Critical));
         assert!(all[0].message.contains("JWT_SECRET"));
         assert!(!format!("{all:?}").contains(&secret));
+    }
+
+    #[test]
+    fn leaks_are_found_escaped_and_encoded_and_reported_once_per_variable() {
+        let password = r#"p@ss/w"rd-0123456789"#;
+        let secrets = vec![
+            EnvSecret::value_of("ADMIN_PASSWORD", password),
+            EnvSecret {
+                var: "DATABASE_URL".into(),
+                what: "the password in DATABASE_URL".into(),
+                value: "dsn-only-password-42".into(),
+            },
+        ];
+        let ok = rules(&[("status", json!("ok"))]);
+        let leaked = |body: &str| {
+            run(200, body, &ok, &secrets)
+                .into_iter()
+                .filter(|o| o.severity == Some(Severity::Critical))
+                .map(|o| o.message)
+                .collect::<Vec<_>>()
+        };
+        // serde/JSON.stringify escaping, PHP's \/ and a URL's percent-encoding.
+        for body in [
+            r#"{"status":"ok","p":"p@ss/w\"rd-0123456789"}"#,
+            r#"{"status":"ok","p":"p@ss\/w\"rd-0123456789"}"#,
+            r#"{"status":"ok","u":"https://x/?p=p%40ss%2Fw%22rd-0123456789"}"#,
+        ] {
+            assert_eq!(leaked(body).len(), 1, "{body}");
+        }
+        let both = format!(
+            r#"{{"status":"ok","a":"{}","b":"{}"}}"#,
+            "dsn-only-password-42", "dsn-only-password-42"
+        );
+        let found = leaked(&both);
+        assert_eq!(
+            found,
+            vec!["the password in DATABASE_URL appears in the body".to_string()]
+        );
+        assert!(leaked(r#"{"status":"ok"}"#).is_empty());
     }
 }
