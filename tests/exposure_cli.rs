@@ -389,3 +389,63 @@ fn bad_exposure_arguments_exit_2() {
         assert!(out.stderr.contains(args[0]), "{args:?}: {}", out.stderr);
     }
 }
+
+/// The live host (no `--host-root`): the listeners come from the kernel's sock_diag interface,
+/// and a socket the test holds on every interface fails while one on loopback passes, each
+/// named with this test's own process.
+#[cfg(target_os = "linux")]
+#[test]
+fn live_host_listeners_are_read_from_the_kernel() {
+    let everywhere = TcpListener::bind("0.0.0.0:0").unwrap();
+    let open_port = everywhere.local_addr().unwrap().port();
+    let loopback = TcpListener::bind("127.0.0.1:0").unwrap();
+    let local_port = loopback.local_addr().unwrap().port();
+    let idle_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "name = \"live\"\ntitle = \"live\"\n\n[[check]]\nid = \"exposure.listeners\"\n\
+             title = \"loopback only\"\nkind = \"exposure.listeners\"\n\
+             loopback_only = [{open_port}, {local_port}, {idle_port}]\nseverity = \"high\"\n\
+             remediation = \"bind to 127.0.0.1\"\n"
+        ),
+    )
+    .unwrap();
+    let (report, _) = audit(&[
+        "--profile-file",
+        s(&profile),
+        "--root",
+        s(dir.path()),
+        "--only",
+        "exposure",
+    ]);
+    let all = summary(&report);
+    let open = format!("0.0.0.0:{open_port}/tcp");
+    assert_eq!(
+        status_of(&report, "exposure.listeners", &open),
+        "fail",
+        "{all}"
+    );
+    let local = format!("port {local_port}");
+    assert_eq!(
+        status_of(&report, "exposure.listeners", &local),
+        "pass",
+        "{all}"
+    );
+    let idle = findings(&report, "exposure.listeners")
+        .into_iter()
+        .find(|f| f["subject"] == format!("port {idle_port}").as_str())
+        .unwrap();
+    assert_eq!(idle["status"], "pass", "{all}");
+    let message = idle["message"].as_str().unwrap_or("");
+    if std::env::var_os("RAMPART_SKIP_NETLINK").is_none() {
+        assert!(message.contains("netlink sock_diag"), "{message}");
+    }
+    drop((everywhere, loopback));
+}

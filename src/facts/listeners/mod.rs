@@ -1,8 +1,10 @@
-//! Listening sockets on the host: the kernel's socket tables under `/proc/net`, each socket
+//! Listening sockets on the host: from the kernel's sock_diag netlink interface on the live
+//! host, else its socket tables under `/proc/net` (a `--host-root` copy), each socket
 //! with its bind address and, where permitted, the process holding it.
 
 pub mod owners;
 pub mod procnet;
+pub mod sock_diag;
 
 pub use owners::Process;
 pub use procnet::Protocol;
@@ -41,7 +43,8 @@ impl Listener {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listeners {
     pub sockets: Vec<Listener>,
-    /// Tables read, e.g. `/proc/net/tcp`; a table absent on this host is left out.
+    /// Where the sockets were read: `netlink sock_diag (tcp, tcp6)`, or the tables read, e.g.
+    /// `/proc/net/tcp` (a table absent on this host is left out).
     pub tables: Vec<String>,
     /// Lines of the tables that could not be parsed.
     pub unreadable_lines: usize,
@@ -88,6 +91,18 @@ pub fn gather(root: &HostRoot, udp: bool) -> Result<Listeners, ListenersError> {
     if root.is_live() && !cfg!(target_os = "linux") {
         return Err(ListenersError::Unsupported(std::env::consts::OS));
     }
+    if root.is_live() {
+        // The kernel's own filter is far cheaper than printing every socket; /proc stays the
+        // answer where netlink is blocked.
+        if let Ok(sockets) = sock_diag::listening(udp) {
+            let source = if udp {
+                "netlink sock_diag (tcp, tcp6, udp, udp6)"
+            } else {
+                "netlink sock_diag (tcp, tcp6)"
+            };
+            return Ok(from_sockets(sockets, vec![source.to_string()], 0));
+        }
+    }
     let mut tables = vec![
         ("/proc/net/tcp", Protocol::Tcp),
         ("/proc/net/tcp6", Protocol::Tcp),
@@ -116,6 +131,14 @@ pub fn gather(root: &HostRoot, udp: bool) -> Result<Listeners, ListenersError> {
             root.path("/").display().to_string(),
         ));
     }
+    Ok(from_sockets(found, read, unreadable_lines))
+}
+
+fn from_sockets(
+    found: Vec<procnet::Socket>,
+    tables: Vec<String>,
+    unreadable_lines: usize,
+) -> Listeners {
     let sockets = found
         .into_iter()
         .map(|s| Listener {
@@ -126,13 +149,13 @@ pub fn gather(root: &HostRoot, udp: bool) -> Result<Listeners, ListenersError> {
             inode: s.inode,
         })
         .collect();
-    Ok(Listeners {
+    Listeners {
         sockets,
-        tables: read,
+        tables,
         unreadable_lines,
         owners_denied: 0,
         owners_truncated: false,
-    })
+    }
 }
 
 /// The listeners on `ports`, each named with its process. Naming means walking every
