@@ -98,7 +98,7 @@ impl Kind for HttpHealth {
 }
 
 /// A secret to look for in answers; only `var` and `what` are ever shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnvSecret {
     pub var: String,
     /// How a finding names it: "the value of JWT_SECRET", "the password in DATABASE_URL".
@@ -121,8 +121,9 @@ impl EnvSecret {
 /// URL or DSN (`DATABASE_URL=postgres://app:PASS@db/app`).
 fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<EnvSecret> {
     let mut out: Vec<EnvSecret> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut add = |secret: EnvSecret| {
-        if !out.contains(&secret) {
+        if seen.insert(secret.clone()) {
             out.push(secret);
         }
     };
@@ -282,42 +283,84 @@ fn echoed_forms(value: &str) -> Vec<Vec<u8>> {
     forms.into_iter().map(String::into_bytes).collect()
 }
 
+/// Secrets searched in one answer at most; env files hold far fewer. Past it the search is
+/// reported as incomplete (an error), never as clean.
+const MAX_SEARCHED_SECRETS: usize = 4096;
+
 fn leaks(response: &HttpResponse, secrets: &[EnvSecret]) -> Vec<Observation> {
+    let subject = |var: &str| format!("{} {var}", response.url);
+    let searched: Vec<&EnvSecret> = secrets
+        .iter()
+        .filter(|s| s.value.len() >= MIN_SECRET_LEN)
+        .collect();
     let mut out = Vec::new();
-    let mut reported: Vec<&str> = Vec::new();
-    for EnvSecret { var, what, value } in secrets {
-        if value.len() < MIN_SECRET_LEN || reported.contains(&var.as_str()) {
-            continue;
+    if searched.len() > MAX_SEARCHED_SECRETS {
+        out.push(Observation::error(
+            subject("secrets"),
+            format!(
+                "the env files hold {} secret values; only the first {MAX_SEARCHED_SECRETS} were searched for in the answer",
+                searched.len()
+            ),
+        ));
+    }
+    let searched = &searched[..searched.len().min(MAX_SEARCHED_SECRETS)];
+    // Every echoed form of every secret, each pattern knowing whose it is.
+    let (patterns, owners): (Vec<Vec<u8>>, Vec<usize>) = searched
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| echoed_forms(&s.value).into_iter().map(move |f| (f, i)))
+        .unzip();
+    if patterns.is_empty() {
+        return out;
+    }
+    let automaton = match aho_corasick::AhoCorasick::new(&patterns) {
+        Ok(a) => a,
+        Err(e) => {
+            out.push(Observation::error(
+                subject("secrets"),
+                format!("cannot search the answer for secrets: {e}"),
+            ));
+            return out;
         }
-        let forms = echoed_forms(value);
-        let found_in = |haystack: &[u8]| forms.iter().any(|f| contains(haystack, f));
-        let mut places = Vec::new();
-        if found_in(&response.body) {
-            places.push("the body".to_string());
+    };
+    // Which secrets each part of the answer holds.
+    let mut places: Vec<Vec<String>> = vec![Vec::new(); searched.len()];
+    let parts = std::iter::once(("the body".to_string(), response.body.as_slice())).chain(
+        response
+            .headers
+            .iter()
+            .map(|(name, value)| (format!("header {name}"), value.as_bytes())),
+    );
+    for (place, haystack) in parts {
+        let mut found = vec![false; searched.len()];
+        // Overlapping matches: a secret inside another is found too. One match per pattern
+        // position at most, so the walk is bounded by the answer's size times the patterns.
+        for m in automaton.find_overlapping_iter(haystack) {
+            found[owners[m.pattern().as_usize()]] = true;
         }
-        for (name, header_value) in &response.headers {
-            if found_in(header_value.as_bytes()) {
-                places.push(format!("header {name}"));
+        for (i, hit) in found.into_iter().enumerate() {
+            if hit {
+                places[i].push(place.clone());
             }
         }
-        if !places.is_empty() {
-            reported.push(var);
-            out.push(
-                Observation::fail(
-                    format!("{} {var}", response.url),
-                    format!("{what} appears in {}", places.join(" and ")),
-                )
-                .expected("no secret from the env files in the response")
-                .actual(format!("{var} leaked (value not shown)"))
-                .severity(Severity::Critical),
-            );
+    }
+    let mut reported: Vec<&str> = Vec::new();
+    for (secret, places) in searched.iter().zip(places) {
+        if places.is_empty() || reported.contains(&secret.var.as_str()) {
+            continue;
         }
+        reported.push(&secret.var);
+        out.push(
+            Observation::fail(
+                subject(&secret.var),
+                format!("{} appears in {}", secret.what, places.join(" and ")),
+            )
+            .expected("no secret from the env files in the response")
+            .actual(format!("{} leaked (value not shown)", secret.var))
+            .severity(Severity::Critical),
+        );
     }
     out
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -444,4 +487,22 @@ mod tests {
         );
         assert!(leaked(r#"{"status":"ok"}"#).is_empty());
     }
+
+    #[test]
+    fn a_search_cut_short_is_an_error_never_a_clean_answer() {
+        let secrets: Vec<EnvSecret> = (0..=MAX_SEARCHED_SECRETS)
+            .map(|i| EnvSecret::value_of("VALID_API_KEYS", &format!("key-{i:08}-abcdef")))
+            .collect();
+        let body = format!(r#"{{"status":"ok","pad":"{}"}}"#, "x".repeat(BODY_BYTES));
+        let all = run(200, &body, &rules(&[("status", json!("ok"))]), &secrets);
+        assert_eq!(all[0].status, Status::Error, "{:?}", all[0]);
+        assert!(
+            all[0].message.contains("only the first"),
+            "{}",
+            all[0].message
+        );
+        assert_eq!(all.last().map(|o| o.status), Some(Status::Pass));
+    }
+
+    const BODY_BYTES: usize = 1024 * 1024 - 64;
 }
