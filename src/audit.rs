@@ -45,6 +45,7 @@ pub fn run(plan: Plan, extras: &Extras<'_>, limits: NetLimits) -> Entry {
     // From here on every finding and every rendered byte go through the redaction layer.
     let redactor = Redactor::for_audit(&plan.profile, &facts);
     let mut findings = engine::run(&plan.profile, &facts, &plan.selection);
+    let redactor = redactor.with_secrets(facts.compose_secrets_read().map(|(_, v)| v.clone()));
     for finding in &mut findings {
         redactor.redact_finding(finding);
     }

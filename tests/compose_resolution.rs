@@ -581,3 +581,57 @@ fn omnidev_https_default_port_is_not_a_port_mistake() {
         "fail"
     );
 }
+
+/// OCMT's compose project lives in deploy/ with its own .env, which is not one of the app's
+/// env files: its secrets are masked all the same, in every format, wherever a finding quotes
+/// an interpolated value.
+#[test]
+fn the_project_env_secrets_are_never_printed() {
+    const SECRET: &str = "Sup3rS3cretPassw0rdValue";
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "deploy/.env",
+        &format!(
+            "POSTGRES_PASSWORD={SECRET}\nDATABASE_URL=postgres://app:Dsn-0nly-Pa55word@db/app\n"
+        ),
+        0o600,
+    );
+    write(
+        dir.path(),
+        "deploy/docker-compose.yml",
+        "services:\n  db:\n    image: postgres\n    ports:\n      - \"${POSTGRES_PASSWORD}:5432\"\n  app:\n    image: app\n    user: \"${DATABASE_URL}\"\n    ports:\n      - \"${DATABASE_URL}:3000\"\n",
+        0o644,
+    );
+    write(
+        dir.path(),
+        "management-server/.env",
+        "NODE_ENV=production\n",
+        0o600,
+    );
+    let host = TempDir::new().unwrap();
+    for format in ["text", "json", "sarif", "junit", "markdown", "prometheus"] {
+        let args = [
+            "audit",
+            "--profile",
+            "ocmt",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--host-root",
+            host.path().to_str().unwrap(),
+            "--format",
+            format,
+        ];
+        let out = run_bounded(None, &args, Duration::from_secs(60));
+        assert!(matches!(out.code, 0 | 1), "{format}: {}", out.stderr);
+        for leaked in [SECRET, "Dsn-0nly-Pa55word"] {
+            assert!(
+                !out.stdout.contains(leaked) && !out.stderr.contains(leaked),
+                "{format} prints a secret of deploy/.env"
+            );
+        }
+        if format == "text" {
+            assert!(out.stdout.contains("[redacted]"), "{}", out.stdout);
+        }
+    }
+}

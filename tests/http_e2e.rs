@@ -438,6 +438,8 @@ fn a_stalling_server_ends_at_the_audit_deadline_as_an_error() {
 /// OCMT behind nginx: the WebSocket path refuses an unauthenticated upgrade over TLS, port
 /// "80" redirects it, and the MCP route's 10 MB limit answers 413 from the headers. A second
 /// nginx forgets the Upgrade headers (404 at the socket path) and serves plain HTTP.
+const COMPOSE_SECRET: &str = "C0mposeOnlyDbPassw0rd";
+
 #[test]
 fn ocmt_websocket_and_body_limit_judged_through_the_binary() {
     let [tls_port, plain_port, bad_tls_port, bad_plain_port, idle_port] =
@@ -454,6 +456,7 @@ fn ocmt_websocket_and_body_limit_judged_through_the_binary() {
         client_max_body_size 10m;
         location /api/ws/ {{ {ws} }}
         location = /api/mcp {{ return 200 "mcp"; }}
+        location = /health {{ default_type application/json; return 200 '{{"status":"ok","db":"postgres://ocmt:{COMPOSE_SECRET}@db/ocmt"}}'; }}
         location / {{ return 200 "ocmt"; }}
     }}"#,
             cert = cert.display(),
@@ -473,6 +476,19 @@ fn ocmt_websocket_and_body_limit_judged_through_the_binary() {
         dir,
     );
     let root = tempfile::tempdir().unwrap();
+    // The compose project's own .env, not one of the app's env files.
+    write(
+        root.path(),
+        "deploy/.env",
+        &format!("POSTGRES_PASSWORD={COMPOSE_SECRET}\n"),
+        0o600,
+    );
+    write(
+        root.path(),
+        "deploy/docker-compose.yml",
+        "services:\n  db:\n    image: postgres\n",
+        0o644,
+    );
     let audit = |https: u16, plain: u16| {
         write(
             root.path(),
@@ -550,6 +566,21 @@ remediation = "Start the relay."
             .contains(&format!("nothing listens on port {idle_port}")),
         "{relay}"
     );
+
+    // The health body leaks the compose project's database password: critical, named, unshown.
+    let leak = common::findings(&good, "ocmt.health")
+        .into_iter()
+        .find(|f| f["severity"] == "critical")
+        .unwrap_or_else(|| panic!("no leak found: {}", summary(&good)));
+    assert_eq!(leak["status"], "fail");
+    assert!(
+        leak["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("POSTGRES_PASSWORD"),
+        "{leak}"
+    );
+    assert!(!good.to_string().contains(COMPOSE_SECRET));
 
     let bad = audit(bad_tls_port, bad_plain_port);
     assert_eq!(ws(&bad, "https://"), "fail", "{}", summary(&bad));

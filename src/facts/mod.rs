@@ -301,6 +301,16 @@ impl Facts {
         })
     }
 
+    /// The compose project `.env`'s secrets, if a check loaded the project (reading them
+    /// is no reason to load it).
+    pub fn compose_secrets_read(&self) -> impl Iterator<Item = &(String, String)> {
+        let project = match self.compose.get() {
+            Some(compose::model::ComposeState::Loaded(p)) => Some(p),
+            _ => None,
+        };
+        project.into_iter().flat_map(|p| p.env_secrets.0.iter())
+    }
+
     // ---- files -------------------------------------------------------------------------
 
     pub fn files(&self) -> &files::FileFacts {

@@ -7,7 +7,8 @@
 //! Secrets are: the values of variables that `env.secret` checks read, or `env.value` checks
 //! with `secret = true` (each list entry too),
 //! of variables whose names contain PASSWORD, SECRET, TOKEN or KEY, and the passwords inside
-//! any URL or DSN held by any variable.
+//! any URL or DSN held by any variable; the same of the compose project `.env` once a compose
+//! check has read it.
 
 use crate::checks::env::placeholder::placeholder_reason;
 use crate::checks::CheckKind;
@@ -66,7 +67,13 @@ impl Redactor {
     }
 
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Redactor {
-        let mut forms: Vec<String> = Vec::new();
+        Redactor::default().with_secrets(secrets)
+    }
+
+    /// This redactor masking `secrets` too: those only known once the audit ran, such as the
+    /// compose project `.env`'s, read when a compose check loads the project.
+    pub fn with_secrets(self, secrets: impl IntoIterator<Item = String>) -> Redactor {
+        let mut forms = self.forms;
         for secret in secrets {
             if secret.trim().chars().count() < MIN_MASKED_CHARS {
                 continue;

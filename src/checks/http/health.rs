@@ -3,6 +3,7 @@
 
 use super::{judge_need, located, no_answer, shown};
 use crate::checks::{Judgement, Kind};
+use crate::facts::compose::model::ComposeState;
 use crate::facts::env::EnvState;
 use crate::facts::http::HttpNeed;
 use crate::facts::http::{HttpError, HttpRequest, HttpResponse};
@@ -146,6 +147,16 @@ fn env_secrets(facts: &Facts, extra: &[String]) -> Vec<EnvSecret> {
                     value: password,
                 });
             }
+        }
+    }
+    // The compose project `.env` (POSTGRES_PASSWORD and the like), when there is a project.
+    if let ComposeState::Loaded(project) = facts.compose() {
+        for (name, value) in &project.env_secrets.0 {
+            add(EnvSecret {
+                var: name.clone(),
+                what: format!("a secret of the compose project's .env ({name})"),
+                value: value.clone(),
+            });
         }
     }
     out

@@ -211,6 +211,19 @@ pub struct ComposeProject {
     pub resolution: Vec<String>,
     /// Why the project `.env` could not be read (values with `${VAR}` are then unknown).
     pub env_unreadable: Option<String>,
+    /// The project `.env`'s secrets, for redaction and leak searches; never shown.
+    pub env_secrets: ProjectSecrets,
+}
+
+/// (variable, value) of each secret in the project `.env`: variables whose names say secret,
+/// and passwords inside URLs or DSNs. Its `Debug` gives the count only.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ProjectSecrets(pub Vec<(String, String)>);
+
+impl std::fmt::Debug for ProjectSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProjectSecrets({} values)", self.0.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
