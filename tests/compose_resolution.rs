@@ -582,39 +582,32 @@ fn omnidev_https_default_port_is_not_a_port_mistake() {
     );
 }
 
-/// OCMT's compose project lives in deploy/ with its own .env, which is not one of the app's
-/// env files: its secrets are masked all the same, in every format, wherever a finding quotes
-/// an interpolated value.
+/// Rediflow's app env file is .env.prod; the compose project's .env is another file. Its
+/// secrets are masked all the same, in every format, wherever a finding quotes an
+/// interpolated value (here the container user the non-root check names).
 #[test]
 fn the_project_env_secrets_are_never_printed() {
     const SECRET: &str = "Sup3rS3cretPassw0rdValue";
     let dir = TempDir::new().unwrap();
+    write(dir.path(), ".env.prod", "APP_ENV=prod\n", 0o600);
     write(
         dir.path(),
-        "deploy/.env",
-        &format!(
-            "POSTGRES_PASSWORD={SECRET}\nDATABASE_URL=postgres://app:Dsn-0nly-Pa55word@db/app\n"
-        ),
+        ".env",
+        &format!("DB_PASSWORD={SECRET}\nDATABASE_URL=postgres://app:Dsn-0nly-Pa55word@db/app\n"),
         0o600,
     );
     write(
         dir.path(),
-        "deploy/docker-compose.yml",
-        "services:\n  db:\n    image: postgres\n    ports:\n      - \"${POSTGRES_PASSWORD}:5432\"\n  app:\n    image: app\n    user: \"${DATABASE_URL}\"\n    ports:\n      - \"${DATABASE_URL}:3000\"\n",
+        "compose.deploy-prod.yml",
+        "services:\n  app:\n    image: app\n    user: \"${DB_PASSWORD}\"\n  worker:\n    image: app\n    user: \"${DATABASE_URL}\"\n    ports:\n      - \"${DB_PASSWORD}:5000\"\n",
         0o644,
-    );
-    write(
-        dir.path(),
-        "management-server/.env",
-        "NODE_ENV=production\n",
-        0o600,
     );
     let host = TempDir::new().unwrap();
     for format in ["text", "json", "sarif", "junit", "markdown", "prometheus"] {
         let args = [
             "audit",
             "--profile",
-            "ocmt",
+            "rediflow",
             "--root",
             dir.path().to_str().unwrap(),
             "--host-root",
@@ -624,14 +617,58 @@ fn the_project_env_secrets_are_never_printed() {
         ];
         let out = run_bounded(None, &args, Duration::from_secs(60));
         assert!(matches!(out.code, 0 | 1), "{format}: {}", out.stderr);
-        for leaked in [SECRET, "Dsn-0nly-Pa55word"] {
+        for leaked in [SECRET, "Dsn-0nly-Pa55word", "Sup3rS3"] {
             assert!(
                 !out.stdout.contains(leaked) && !out.stderr.contains(leaked),
-                "{format} prints a secret of deploy/.env"
+                "{format} prints a secret of the project .env"
             );
         }
         if format == "text" {
             assert!(out.stdout.contains("[redacted]"), "{}", out.stdout);
         }
     }
+}
+
+/// An included project is interpolated with its own .env under the parent's variables
+/// (compose-go's include): its loopback binding counts, and its secrets stay unprinted.
+#[test]
+fn an_included_project_uses_its_own_env() {
+    const SECRET: &str = "Included-Db-Passw0rd-77";
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "management-server/.env",
+        "NODE_ENV=production\n",
+        0o600,
+    );
+    write(
+        dir.path(),
+        "deploy/docker-compose.yml",
+        "include:\n  - db/compose.yml\nservices:\n  app:\n    image: app\n",
+        0o644,
+    );
+    write(
+        dir.path(),
+        "deploy/db/compose.yml",
+        "services:\n  db:\n    image: postgres\n    user: \"${POSTGRES_PASSWORD}\"\n    ports:\n      - \"${PG_BIND:-0.0.0.0}:5432:5432\"\n",
+        0o644,
+    );
+    write(
+        dir.path(),
+        "deploy/db/.env",
+        &format!("PG_BIND=127.0.0.1\nPOSTGRES_PASSWORD={SECRET}\n"),
+        0o600,
+    );
+    let report = audit("ocmt", dir.path(), &["--only", "exposure"]);
+    let all = summary(&report);
+    assert_eq!(
+        status_of(&report, "ocmt.internal-ports", "published ports"),
+        "pass",
+        "{all}"
+    );
+    assert!(
+        message_of(&report, "ocmt.internal-ports").contains("db 127.0.0.1:5432"),
+        "{all}"
+    );
+    assert!(!report.to_string().contains(SECRET), "{all}");
 }

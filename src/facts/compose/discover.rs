@@ -74,37 +74,21 @@ pub fn resolve(declared: &[ComposeFileSpec], explicit: bool, root: &Path) -> Com
         Source::Unreadable(reason) => Some(reason.clone()),
         Source::Vars(..) => None,
     };
-    let secrets = project_secrets(&source);
+    let mut secrets = ProjectSecrets::default();
+    if let Source::Vars(vars, _) = &source {
+        secrets.add_vars(vars);
+    }
     let interpolator = Interpolator::new(source);
     match loader::load(&files, &interpolator, &profiles) {
         ComposeState::Loaded(mut project) => {
             project.resolution = notes;
             project.env_unreadable = unreadable;
-            project.env_secrets = secrets;
+            // Included projects' env files added theirs while loading.
+            project.env_secrets.0.splice(0..0, secrets.0);
             ComposeState::Loaded(project)
         }
         other => other,
     }
-}
-
-/// The secrets among the project `.env`'s variables (`POSTGRES_PASSWORD`, the password in a
-/// `DATABASE_URL`), so they are masked in reports like the application env file's.
-fn project_secrets(source: &Source) -> ProjectSecrets {
-    let Source::Vars(vars, _) = source else {
-        return ProjectSecrets::default();
-    };
-    let mut out = Vec::new();
-    for (name, value) in vars {
-        if env::is_secret_name(name) {
-            out.push((name.clone(), value.clone()));
-        }
-        out.extend(
-            crate::dsn::passwords(value)
-                .into_iter()
-                .map(|p| (name.clone(), p)),
-        );
-    }
-    ProjectSecrets(out)
 }
 
 fn interpolation_source(path: &Path) -> (Source, Vec<String>) {

@@ -8,6 +8,7 @@
 use crate::facts::template::{self, OnMalformed, Rules, TemplateError};
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 pub use crate::facts::template::Lookup;
 
@@ -71,14 +72,15 @@ impl From<InterpolationError> for crate::facts::error::FactError {
 /// Interpolates compose values from one [`Source`] under one size budget.
 pub struct Interpolator {
     source: Source,
-    spent: Cell<usize>,
+    /// Shared with the interpolators of included projects: the budget is the project's.
+    spent: Rc<Cell<usize>>,
 }
 
 impl Interpolator {
     pub fn new(source: Source) -> Self {
         Interpolator {
             source,
-            spent: Cell::new(0),
+            spent: Rc::new(Cell::new(0)),
         }
     }
 
@@ -89,6 +91,25 @@ impl Interpolator {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Interpolator::new(Source::Vars(vars, None))
+    }
+
+    /// The interpolator of an included project, as compose-go builds it: this project's
+    /// variables, plus those of the include's env files (`vars`) that this project does not
+    /// set. `Err` is why an env file of the include could not be read: its values are then
+    /// unknown. The size budget stays shared.
+    pub fn for_include(&self, vars: Result<BTreeMap<String, String>, String>) -> Interpolator {
+        let source = match (&self.source, vars) {
+            (Source::Unreadable(reason), _) => Source::Unreadable(reason.clone()),
+            (_, Err(reason)) => Source::Unreadable(reason),
+            (Source::Vars(own, file), Ok(mut merged)) => {
+                merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Source::Vars(merged, file.clone())
+            }
+        };
+        Interpolator {
+            source,
+            spent: Rc::clone(&self.spent),
+        }
     }
 
     pub fn source(&self) -> &Source {

@@ -7,6 +7,7 @@ use super::interpolate::Interpolator;
 use super::layer;
 use super::model::{ComposeProject, ComposeState, Mount, Service};
 use super::yaml::{self, RawFile, RawService};
+use crate::facts::env::{self, EnvState};
 use crate::target::ComposeFileSpec;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +20,6 @@ pub const MAX_DEPTH: usize = 8;
 
 pub fn load(specs: &[ComposeFileSpec], env: &Interpolator, profiles: &[String]) -> ComposeState {
     let mut loader = Loader {
-        env,
         project: ComposeProject::default(),
         reads: 0,
         included: BTreeSet::new(),
@@ -29,7 +29,7 @@ pub fn load(specs: &[ComposeFileSpec], env: &Interpolator, profiles: &[String]) 
         match loader.read(&spec.path) {
             Ok(Some(raw)) => {
                 any = true;
-                if let Err(e) = loader.apply_file(raw, &spec.path, 0) {
+                if let Err(e) = loader.apply_file(raw, &spec.path, 0, env) {
                     return ComposeState::Unusable(e);
                 }
             }
@@ -52,15 +52,14 @@ pub fn load(specs: &[ComposeFileSpec], env: &Interpolator, profiles: &[String]) 
     ComposeState::Loaded(project)
 }
 
-struct Loader<'a> {
-    env: &'a Interpolator,
+struct Loader {
     project: ComposeProject,
     reads: usize,
     /// Files already included: compose includes a file once.
     included: BTreeSet<PathBuf>,
 }
 
-impl Loader<'_> {
+impl Loader {
     /// The parsed file; `Ok(None)` when it does not exist. Errors name the file.
     fn read(&mut self, path: &Path) -> Result<Option<RawFile>, String> {
         self.reads += 1;
@@ -82,26 +81,41 @@ impl Loader<'_> {
         Ok(Some(raw))
     }
 
-    fn apply_file(&mut self, raw: RawFile, path: &Path, depth: usize) -> Result<(), String> {
+    /// Layers one file (its includes first) with `env` filling its `${VAR}`.
+    fn apply_file(
+        &mut self,
+        raw: RawFile,
+        path: &Path,
+        depth: usize,
+        env: &Interpolator,
+    ) -> Result<(), String> {
         let shown = path.display();
-        let includes = include_paths(&raw.include, path, self.env);
-        for included in includes.map_err(|e| format!("{shown}: {e}"))? {
+        let includes = include_entries(&raw.include, path, env);
+        for include in includes.map_err(|e| format!("{shown}: {e}"))? {
             if depth + 1 > MAX_DEPTH {
                 return Err(format!(
                     "{shown}: `include` nested deeper than {MAX_DEPTH} files"
                 ));
             }
-            let key = std::fs::canonicalize(&included).unwrap_or_else(|_| included.clone());
-            if !self.included.insert(key) {
-                continue;
-            }
-            match self.read(&included)? {
-                Some(inner) => self.apply_file(inner, &included, depth + 1)?,
-                None => {
-                    return Err(format!(
-                        "{shown}: included file {} not found",
-                        included.display()
-                    ))
+            // Each included project is interpolated with its own .env (or `env_file`) under
+            // this project's variables, as compose-go does.
+            let vars = self
+                .include_env(&include)
+                .map_err(|e| format!("{shown}: include: {e}"))?;
+            let include_env = env.for_include(vars);
+            for included in include.paths {
+                let key = std::fs::canonicalize(&included).unwrap_or_else(|_| included.clone());
+                if !self.included.insert(key) {
+                    continue;
+                }
+                match self.read(&included)? {
+                    Some(inner) => self.apply_file(inner, &included, depth + 1, &include_env)?,
+                    None => {
+                        return Err(format!(
+                            "{shown}: included file {} not found",
+                            included.display()
+                        ))
+                    }
                 }
             }
         }
@@ -112,14 +126,57 @@ impl Loader<'_> {
             let mode = layer::merge_tag(tagged.1.as_deref());
             let layers = match &tagged.0 {
                 Some(service) => self
-                    .extends_chain(name, service, path, services, 0)
+                    .extends_chain(name, service, path, services, 0, env)
                     .map_err(|e| format!("{shown}: service {name}: {e}"))?,
                 None => Vec::new(),
             };
-            layer::apply_service(&mut self.project, name, mode, &layers, self.env)
+            layer::apply_service(&mut self.project, name, mode, &layers, env)
                 .map_err(|e| format!("{shown}: {e}"))?;
         }
         Ok(())
+    }
+
+    /// The variables an include brings: its `env_file`s in order (a missing one is an error,
+    /// as in compose), or else its project's `.env` when there is one. `Ok(Err)` is an env
+    /// file that exists but cannot be read: the values depending on it are unknown.
+    fn include_env(
+        &mut self,
+        include: &Include,
+    ) -> Result<Result<BTreeMap<String, String>, String>, String> {
+        let (files, required) = if include.env_files.is_empty() {
+            (vec![include.project_dir.join(".env")], false)
+        } else {
+            (include.env_files.clone(), true)
+        };
+        let mut vars = BTreeMap::new();
+        for file in files {
+            if file == Path::new("/dev/null") {
+                continue;
+            }
+            self.reads += 1;
+            if self.reads > MAX_FILES {
+                return Err(format!(
+                    "{}: more than {MAX_FILES} files to read (compose and env files), not read",
+                    file.display()
+                ));
+            }
+            match env::load(&file, env::Dialect::Compose) {
+                EnvState::Parsed(parsed) => {
+                    let found: BTreeMap<String, String> =
+                        parsed.vars.into_iter().map(|(k, v)| (k, v.value)).collect();
+                    self.project.env_secrets.add_vars(&found);
+                    vars.extend(found);
+                }
+                EnvState::Missing if required => {
+                    return Err(format!("env_file {} not found", file.display()));
+                }
+                EnvState::Missing => {}
+                EnvState::Unusable(reason) => {
+                    return Ok(Err(format!("{}: {reason}", file.display())));
+                }
+            }
+        }
+        Ok(Ok(vars))
     }
 
     /// The service's definition after the ones it `extends`, base first.
@@ -130,6 +187,7 @@ impl Loader<'_> {
         path: &Path,
         siblings: &BTreeMap<String, yaml::TaggedService>,
         depth: usize,
+        env: &Interpolator,
     ) -> Result<Vec<(RawService, PathBuf)>, String> {
         let Some((base_name, base_file)) = extends_target(&service.extends, name)? else {
             return Ok(vec![(service.clone(), path.to_path_buf())]);
@@ -142,11 +200,10 @@ impl Loader<'_> {
         let mut chain = match base_file {
             None => {
                 let base = lookup(siblings, &base_name, path)?;
-                self.extends_chain(&base_name, &base, path, siblings, depth + 1)?
+                self.extends_chain(&base_name, &base, path, siblings, depth + 1, env)?
             }
             Some(file) => {
-                let file = self
-                    .env
+                let file = env
                     .expand(&file)
                     .map_err(|e| format!("extends.file {file:?}: {e}"))?;
                 let file = relative_to(path, &file);
@@ -155,7 +212,7 @@ impl Loader<'_> {
                     .ok_or_else(|| format!("extends: {} not found", file.display()))?;
                 let others = other.services.unwrap_or_default();
                 let base = lookup(&others, &base_name, &file)?;
-                self.extends_chain(&base_name, &base, &file, &others, depth + 1)?
+                self.extends_chain(&base_name, &base, &file, &others, depth + 1, env)?
             }
         };
         chain.push((service.clone(), path.to_path_buf()));
@@ -201,46 +258,92 @@ fn extends_target(value: &Value, name: &str) -> Result<Option<(String, Option<St
     }
 }
 
-/// `include:` entries as paths relative to the including file's directory, `${VAR}` filled in.
-fn include_paths(
+/// One `include:` entry: its files (the first is the included project's main file), and where
+/// its variables come from.
+struct Include {
+    paths: Vec<PathBuf>,
+    /// `env_file` as given (relative to the including file's directory); empty: the
+    /// included project's own `.env`, if there is one.
+    env_files: Vec<PathBuf>,
+    /// `project_directory`, else the directory of the first file.
+    project_dir: PathBuf,
+}
+
+/// `include:` entries, paths relative to the including file's directory, `${VAR}` filled in.
+fn include_entries(
     value: &Value,
     including: &Path,
     env: &Interpolator,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<Include>, String> {
     let entries = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Array(entries) => entries,
         _ => return Err("`include` is not a list".into()),
     };
-    let mut paths = Vec::new();
-    for entry in entries.iter().take(MAX_FILES + 1) {
-        match entry {
-            Value::String(p) => paths.push(p.clone()),
-            Value::Object(map) => match map.get("path") {
-                Some(Value::String(p)) => paths.push(p.clone()),
-                Some(Value::Array(list)) => {
-                    for p in list.iter().take(MAX_FILES + 1) {
-                        match p {
-                            Value::String(p) => paths.push(p.clone()),
-                            _ => return Err("`include.path` entry is not a path".into()),
-                        }
-                    }
-                }
-                _ => return Err("`include` entry without `path`".into()),
-            },
-            _ => return Err("`include` entry is neither a path nor a mapping".into()),
-        }
-    }
-    if paths.len() > MAX_FILES {
+    if entries.len() > MAX_FILES {
         return Err(format!("more than {MAX_FILES} `include` entries"));
     }
-    paths
-        .iter()
-        .map(|p| {
-            let p = env.expand(p).map_err(|e| format!("include {p:?}: {e}"))?;
-            Ok(relative_to(including, &p))
-        })
-        .collect()
+    let path = |text: &str, what: &str| -> Result<PathBuf, String> {
+        let expanded = env
+            .expand(text)
+            .map_err(|e| format!("{what} {text:?}: {e}"))?;
+        Ok(relative_to(including, &expanded))
+    };
+    let strings = |value: Option<&Value>, what: &str| -> Result<Vec<String>, String> {
+        match value {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::String(p)) => Ok(vec![p.clone()]),
+            Some(Value::Array(list)) if list.len() <= MAX_FILES => list
+                .iter()
+                .map(|p| match p {
+                    Value::String(p) => Ok(p.clone()),
+                    _ => Err(format!("`include.{what}` entry is not a path")),
+                })
+                .collect(),
+            Some(Value::Array(_)) => Err(format!("more than {MAX_FILES} `include.{what}` entries")),
+            Some(_) => Err(format!("`include.{what}` is not a path")),
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let (paths, env_files, project_dir) = match entry {
+            Value::String(p) => (vec![p.clone()], Vec::new(), None),
+            Value::Object(map) => {
+                let paths = strings(map.get("path"), "path")?;
+                if paths.is_empty() {
+                    return Err("`include` entry without `path`".into());
+                }
+                let dir = match map.get("project_directory") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(d)) => Some(d.clone()),
+                    Some(_) => return Err("`include.project_directory` is not a path".into()),
+                };
+                (paths, strings(map.get("env_file"), "env_file")?, dir)
+            }
+            _ => return Err("`include` entry is neither a path nor a mapping".into()),
+        };
+        let paths = paths
+            .iter()
+            .map(|p| path(p, "include"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let project_dir = match project_dir {
+            Some(d) => path(&d, "include.project_directory")?,
+            None => paths
+                .first()
+                .and_then(|p| p.parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        out.push(Include {
+            paths,
+            env_files: env_files
+                .iter()
+                .map(|f| path(f, "include.env_file"))
+                .collect::<Result<Vec<_>, _>>()?,
+            project_dir,
+        });
+    }
+    Ok(out)
 }
 
 fn relative_to(file: &Path, path: &str) -> PathBuf {
@@ -396,6 +499,94 @@ mod tests {
         assert!(c.volumes[0].raw.starts_with("volumes_from b"));
         assert!(p.services.contains_key("d"));
         assert!(p.inactive.contains_key("e"));
+    }
+
+    /// `c.yml` includes `db/compose.yml` (with `include_extra` in its entry), which publishes
+    /// `${DB_BIND:-0.0.0.0}:5432:5432`; `files` adds the env files.
+    fn include_with(
+        include_extra: &str,
+        files: &[(&str, &str)],
+        parent: &[(&str, &str)],
+    ) -> ComposeState {
+        let dir = tempfile::tempdir().unwrap();
+        let mut all = vec![
+            (
+                "c.yml".to_string(),
+                format!("include:\n  - path: db/compose.yml\n{include_extra}"),
+            ),
+            (
+                "db/compose.yml".to_string(),
+                "services:\n  db:\n    image: postgres\n    ports:\n      - \"${DB_BIND:-0.0.0.0}:5432:5432\"\n".to_string(),
+            ),
+        ];
+        all.extend(files.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+        for (name, text) in &all {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let spec = ComposeFileSpec {
+            path: dir.path().join("c.yml"),
+            required: true,
+        };
+        load(&[spec], &Interpolator::from_pairs(parent), &[])
+    }
+
+    fn db_bind(state: ComposeState) -> Option<String> {
+        project(state).services["db"].ports[0].host_ip.clone()
+    }
+
+    #[test]
+    fn an_included_project_reads_its_own_env_under_the_parents_variables() {
+        // Its own .env fills what the parent does not set...
+        let own = [(
+            "db/.env",
+            "DB_BIND=127.0.0.1\nDB_PASSWORD=Included-Secret-123\n",
+        )];
+        let state = include_with("", &own, &[]);
+        let ComposeState::Loaded(p) = &state else {
+            panic!("{state:?}")
+        };
+        assert!(p
+            .env_secrets
+            .0
+            .iter()
+            .any(|(n, v)| n == "DB_PASSWORD" && v == "Included-Secret-123"));
+        assert!(!format!("{p:?}").contains("Included-Secret-123"));
+        assert_eq!(db_bind(state), Some("127.0.0.1".into()));
+        // ...and never overrides what the parent sets (compose-go's Mapping.Merge).
+        assert_eq!(
+            db_bind(include_with("", &own, &[("DB_BIND", "0.0.0.0")])),
+            Some("0.0.0.0".into())
+        );
+        // An explicit env_file replaces the project's .env, relative to the including file.
+        let explicit = [
+            ("db/.env", "DB_BIND=127.0.0.1\n"),
+            ("db.env", "DB_BIND=10.0.0.5\n"),
+        ];
+        assert_eq!(
+            db_bind(include_with("    env_file: db.env\n", &explicit, &[])),
+            Some("10.0.0.5".into())
+        );
+        // A missing explicit env_file stops compose; a missing .env does not.
+        let missing = include_with("    env_file: [nope.env]\n", &[], &[]);
+        assert!(
+            matches!(&missing, ComposeState::Unusable(e) if e.contains("nope.env")),
+            "{missing:?}"
+        );
+        assert_eq!(db_bind(include_with("", &[], &[])), Some("0.0.0.0".into()));
+    }
+
+    #[test]
+    fn an_unreadable_include_env_leaves_its_values_unknown() {
+        let state = include_with("", &[("db/.env", "DB_BIND=127.0.0.1\n\0\0binary")], &[]);
+        let p = project(state);
+        assert!(p.services["db"].ports.is_empty(), "{:?}", p.services["db"]);
+        assert!(
+            p.problems.iter().any(|pr| pr.service == "db"),
+            "{:?}",
+            p.problems
+        );
     }
 
     #[test]

@@ -220,6 +220,23 @@ pub struct ComposeProject {
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct ProjectSecrets(pub Vec<(String, String)>);
 
+impl ProjectSecrets {
+    /// Keeps the secrets among `vars`: names that say secret, and passwords inside URLs or
+    /// DSNs.
+    pub fn add_vars(&mut self, vars: &BTreeMap<String, String>) {
+        for (name, value) in vars {
+            if crate::facts::env::is_secret_name(name) {
+                self.0.push((name.clone(), value.clone()));
+            }
+            self.0.extend(
+                crate::dsn::passwords(value)
+                    .into_iter()
+                    .map(|p| (name.clone(), p)),
+            );
+        }
+    }
+}
+
 impl std::fmt::Debug for ProjectSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ProjectSecrets({} values)", self.0.len())

@@ -8,8 +8,42 @@ use serde_json::Value;
 use std::net::IpAddr;
 use std::path::Path;
 
-/// `raw` is the entry as written (for the report); errors are one-line reasons.
+/// `raw` is the entry as written (for the report); errors are one-line reasons. An entry
+/// built from `${VAR}` is never quoted after interpolation: the variable may be a secret, and
+/// the redaction layer only knows whole secrets, not the piece a parse error would quote.
 pub fn parse(value: &Value, env: &Interpolator, source: &Path) -> Result<PublishedPort, FactError> {
+    let interpolated = value.to_string().contains('$');
+    parse_entry(value, env, source).map_err(|e| {
+        let reason = e.to_string();
+        // Interpolation's own errors quote nothing; a parse error quotes what it read.
+        if interpolated && reason.contains('"') {
+            unquoted(&reason)
+        } else {
+            e
+        }
+    })
+}
+
+/// `host port: "x1" is not a port number` becomes `host port: not a valid value after
+/// ${...} interpolation (...)`: what is wrong where, without the value.
+fn unquoted(reason: &str) -> FactError {
+    let place = reason
+        .split_once(": ")
+        .map(|(place, _)| place)
+        .filter(|place| !place.contains('"'));
+    let what =
+        "not valid after `${...}` interpolation (the value is not shown: it comes from a variable)";
+    FactError::from(match place {
+        Some(place) => format!("{place}: {what}"),
+        None => format!("the entry is {what}"),
+    })
+}
+
+fn parse_entry(
+    value: &Value,
+    env: &Interpolator,
+    source: &Path,
+) -> Result<PublishedPort, FactError> {
     match value {
         Value::Number(_) => {
             let port = number_port(value).ok_or("not a port number")?;
@@ -211,6 +245,28 @@ mod tests {
 
     fn short(text: &str) -> Result<PublishedPort, String> {
         parse(&Value::String(text.into()), &no_env(), Path::new("c.yml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_bad_interpolated_entry_is_described_without_its_value() {
+        let env = Interpolator::from_pairs(&[("DB_PASSWORD", "Xk9-secret-part")]);
+        let bad = |text: &str| {
+            parse(&Value::String(text.into()), &env, Path::new("c.yml"))
+                .unwrap_err()
+                .to_string()
+        };
+        let reason = bad("${DB_PASSWORD}:5432");
+        assert!(reason.starts_with("host port: "), "{reason}");
+        assert!(!reason.contains("Xk9"), "{reason}");
+        let mut long = serde_json::Map::new();
+        long.insert("target".into(), Value::from(5432));
+        long.insert("published".into(), Value::from("${DB_PASSWORD}"));
+        let reason = parse(&Value::Object(long), &env, Path::new("c.yml"))
+            .unwrap_err()
+            .to_string();
+        assert!(!reason.contains("Xk9"), "{reason}");
+        // Written out literally, the value is the file's own text: quoted to help fix it.
+        assert!(short("x1:5432").unwrap_err().contains("\"x1\""));
     }
 
     fn parts(p: &PublishedPort) -> (Option<&str>, Option<u16>, Option<u16>, u16, u16, &str) {
