@@ -158,9 +158,18 @@ pub fn judge(outcome: &Result<HttpResponse, HttpError>, rules: &HttpHeaders) -> 
     out
 }
 
+/// Fetch's "determine nosniff": the first of all the header's comma-separated values decides.
 fn nosniff(response: &HttpResponse, subject: String) -> Observation {
-    match response.header("x-content-type-options") {
-        Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => {
+    let values: Vec<&str> = response.header_all("x-content-type-options").collect();
+    let combined = (!values.is_empty()).then(|| values.join(", "));
+    match combined.as_deref() {
+        Some(v)
+            if v.split(',').next().is_some_and(|first| {
+                first
+                    .trim_matches([' ', '\t'])
+                    .eq_ignore_ascii_case("nosniff")
+            }) =>
+        {
             Observation::pass(subject, "X-Content-Type-Options: nosniff")
         }
         Some(v) => {
@@ -177,7 +186,9 @@ fn nosniff(response: &HttpResponse, subject: String) -> Observation {
 
 fn clickjacking(response: &HttpResponse, policies: &[Policy], subject: String) -> Observation {
     let expected = "CSP frame-ancestors, or X-Frame-Options DENY/SAMEORIGIN";
-    let xfo = response.header("x-frame-options");
+    let all_xfo: Vec<&str> = response.header_all("x-frame-options").collect();
+    let xfo = (!all_xfo.is_empty()).then(|| all_xfo.join(", "));
+    let xfo = xfo.as_deref();
     let actual = format!(
         "frame-ancestors {}; X-Frame-Options {}",
         policies
@@ -191,11 +202,12 @@ fn clickjacking(response: &HttpResponse, policies: &[Policy], subject: String) -
     let o = match csp::frame_ancestors_protects(policies) {
         Some(true) => Observation::pass(subject, "CSP frame-ancestors restricts framing"),
         Some(false) => Observation::fail(subject, "CSP frame-ancestors allows framing by any site"),
-        None => match xfo.map(|v| v.trim().to_ascii_uppercase()) {
-            Some(v) if v == "DENY" || v == "SAMEORIGIN" => {
-                Observation::pass(subject, format!("X-Frame-Options: {v}"))
-            }
-            Some(_) => Observation::fail(
+        None => match xfo.map(xfo_blocks_cross_origin_framing) {
+            Some(true) => Observation::pass(
+                subject,
+                format!("X-Frame-Options: {}", shown(xfo.unwrap_or_default())),
+            ),
+            Some(false) => Observation::fail(
                 subject,
                 "X-Frame-Options has a value browsers ignore (only DENY and SAMEORIGIN work)",
             ),
@@ -206,6 +218,25 @@ fn clickjacking(response: &HttpResponse, policies: &[Policy], subject: String) -
         },
     };
     o.expected(expected).actual(actual)
+}
+
+/// The HTML standard's X-Frame-Options processing ("check a navigation response's adherence
+/// to X-Frame-Options"): every header value, split on commas, lower-cased, as a set. Several
+/// different values block framing if one of them is deny, sameorigin or allowall, and allow
+/// it otherwise; a single value blocks cross-origin framing when it is deny or sameorigin.
+fn xfo_blocks_cross_origin_framing(combined: &str) -> bool {
+    let mut values: Vec<String> = combined
+        .split(',')
+        .map(|v| v.trim_matches([' ', '\t']).to_ascii_lowercase())
+        .collect();
+    values.sort();
+    values.dedup();
+    match values.as_slice() {
+        [one] => one == "deny" || one == "sameorigin",
+        many => many
+            .iter()
+            .any(|v| v == "deny" || v == "sameorigin" || v == "allowall"),
+    }
 }
 
 const PRIVATE_REFERRER: [&str; 4] = [
@@ -375,6 +406,45 @@ mod tests {
                 ("content-security-policy".into(), Status::Fail),
             ]
         );
+    }
+
+    #[test]
+    fn x_frame_options_is_read_the_way_the_html_standard_reads_it() {
+        let status = |headers: &[(&str, &str)]| {
+            judge(
+                &Ok(response("https://a.test/", 200, headers)),
+                &HttpHeaders::default(),
+            )[1]
+            .status
+        };
+        let xfo = |v| ("X-Frame-Options", v);
+        assert_eq!(status(&[xfo("DENY")]), Status::Pass);
+        assert_eq!(status(&[xfo(" SameOrigin ")]), Status::Pass);
+        // One header or two, the values form one set.
+        assert_eq!(status(&[xfo("DENY, SAMEORIGIN")]), Status::Pass);
+        assert_eq!(status(&[xfo("DENY"), xfo("DENY")]), Status::Pass);
+        assert_eq!(status(&[xfo("sameorigin"), xfo("allowall")]), Status::Pass);
+        assert_eq!(status(&[xfo("ALLOW-FROM https://a.test/")]), Status::Fail);
+        assert_eq!(status(&[xfo("allowall")]), Status::Fail);
+        assert_eq!(status(&[xfo("foo, bar")]), Status::Fail);
+        assert_eq!(status(&[xfo("")]), Status::Fail);
+    }
+
+    #[test]
+    fn nosniff_is_decided_by_the_first_value_as_fetch_does() {
+        let status = |headers: &[(&str, &str)]| {
+            judge(
+                &Ok(response("https://a.test/", 200, headers)),
+                &HttpHeaders::default(),
+            )[0]
+            .status
+        };
+        let xcto = |v| ("X-Content-Type-Options", v);
+        assert_eq!(status(&[xcto("NoSniff")]), Status::Pass);
+        assert_eq!(status(&[xcto("nosniff, foo")]), Status::Pass);
+        assert_eq!(status(&[xcto("nosniff"), xcto("foo")]), Status::Pass);
+        assert_eq!(status(&[xcto("foo, nosniff")]), Status::Fail);
+        assert_eq!(status(&[xcto("")]), Status::Fail);
     }
 
     #[test]
