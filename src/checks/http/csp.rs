@@ -1,7 +1,8 @@
 //! Content-Security-Policy read as browsers do (CSP level 3): a header may carry several
 //! policies separated by `,`, every policy is enforced, directive names are case-insensitive,
-//! a repeated directive is ignored after its first occurrence, and `script-src` falls back to
-//! `default-src`.
+//! a repeated directive is ignored after its first occurrence, inline scripts follow
+//! `script-src-elem` and inline handlers `script-src-attr`, each falling back to `script-src`
+//! and then `default-src`.
 
 /// Directives kept per policy at most; a real policy has a few dozen.
 const MAX_DIRECTIVES: usize = 200;
@@ -44,12 +45,16 @@ impl Policy {
             .map(|(_, v)| v.as_slice())
     }
 
-    /// The source list that governs scripts, and the directive it came from.
+    /// The source list that governs scripts (and eval), and the directive it came from.
     pub fn script_sources(&self) -> Option<(&'static str, &[String])> {
-        if let Some(list) = self.directive("script-src") {
-            return Some(("script-src", list));
-        }
-        self.directive("default-src").map(|l| ("default-src", l))
+        self.first_of(&["script-src", "default-src"])
+    }
+
+    /// The first of `names` this policy sets: CSP level 3's fallback lists.
+    fn first_of(&self, names: &[&'static str]) -> Option<(&'static str, &[String])> {
+        names
+            .iter()
+            .find_map(|name| self.directive(name).map(|list| (*name, list)))
     }
 }
 
@@ -80,28 +85,55 @@ fn is_nonce_or_hash(source: &str) -> bool {
         && s.ends_with('\'')
 }
 
+/// CSP level 3: inline `<script>` elements are governed by script-src-elem, inline event
+/// handlers by script-src-attr, each falling back to script-src, then default-src; eval by
+/// script-src, then default-src. Inline code runs if either inline kind is allowed.
 pub fn judge_scripts(policy: &Policy) -> ScriptVerdict {
-    let Some((name, sources)) = policy.script_sources() else {
-        return ScriptVerdict {
+    let has = |list: &[String], k: &str| list.iter().any(|s| s.eq_ignore_ascii_case(k));
+    let unsafe_eval = policy
+        .script_sources()
+        .is_none_or(|(_, list)| has(list, "'unsafe-eval'"));
+    let judge = |kind: Option<(&'static str, &[String])>| match kind {
+        None => ScriptVerdict {
             governed_by: None,
             unsafe_inline_listed: false,
             inline_neutralised_by: None,
-            unsafe_eval: true,
-        };
+            unsafe_eval,
+        },
+        Some((name, list)) => ScriptVerdict {
+            governed_by: Some(name),
+            unsafe_inline_listed: has(list, "'unsafe-inline'"),
+            inline_neutralised_by: neutraliser(list),
+            unsafe_eval,
+        },
     };
-    let has = |k: &str| sources.iter().any(|s| s.eq_ignore_ascii_case(k));
-    ScriptVerdict {
-        governed_by: Some(name),
-        unsafe_inline_listed: has("'unsafe-inline'"),
-        inline_neutralised_by: sources.iter().find(|s| is_nonce_or_hash(s)).map(|s| {
-            if s.to_ascii_lowercase().starts_with("'nonce-") {
-                "a nonce".to_string()
-            } else {
-                "a hash".to_string()
-            }
-        }),
-        unsafe_eval: has("'unsafe-eval'"),
+    let elements = judge(policy.first_of(&["script-src-elem", "script-src", "default-src"]));
+    let attributes = judge(policy.first_of(&["script-src-attr", "script-src", "default-src"]));
+    let inert = |v: &ScriptVerdict| v.unsafe_inline_listed && v.inline_neutralised_by.is_some();
+    // The kind that lets inline code run speaks for the policy; else the one whose
+    // 'unsafe-inline' is inert (for the finding's note); else the elements'.
+    if attributes.allows_inline() && !elements.allows_inline()
+        || !inert(&elements) && inert(&attributes)
+    {
+        attributes
+    } else {
+        elements
     }
+}
+
+/// What makes a listed `'unsafe-inline'` ignored (CSP level 3): a nonce, a hash, or
+/// `'strict-dynamic'`.
+fn neutraliser(list: &[String]) -> Option<String> {
+    if let Some(s) = list.iter().find(|s| is_nonce_or_hash(s)) {
+        return Some(if s.to_ascii_lowercase().starts_with("'nonce-") {
+            "a nonce".to_string()
+        } else {
+            "a hash".to_string()
+        });
+    }
+    list.iter()
+        .any(|s| s.eq_ignore_ascii_case("'strict-dynamic'"))
+        .then(|| "'strict-dynamic'".to_string())
 }
 
 /// Whether some policy restricts framing: `frame-ancestors` without a wildcard or bare scheme.
@@ -147,6 +179,36 @@ mod tests {
         assert_eq!(v.inline_neutralised_by.as_deref(), Some("a hash"));
         let v = judge_scripts(&parse_policy("script-src 'unsafe-inline' 'unsafe-eval'"));
         assert!(v.allows_inline() && v.unsafe_eval);
+    }
+
+    #[test]
+    fn level_3_split_directives_and_strict_dynamic() {
+        // Inline event handlers follow script-src-attr, inline elements script-src-elem.
+        let v = judge_scripts(&parse_policy(
+            "script-src 'self'; script-src-attr 'unsafe-inline'",
+        ));
+        assert!(v.allows_inline());
+        assert_eq!(v.governed_by, Some("script-src-attr"));
+        let v = judge_scripts(&parse_policy(
+            "default-src 'self'; script-src-elem 'self' 'unsafe-inline'",
+        ));
+        assert!(v.allows_inline());
+        assert_eq!(v.governed_by, Some("script-src-elem"));
+        // Both kinds fall back to script-src, then default-src.
+        assert!(!judge_scripts(&parse_policy("script-src 'self'; default-src *")).allows_inline());
+        // 'strict-dynamic' makes 'unsafe-inline' inert, like a nonce or a hash.
+        let v = judge_scripts(&parse_policy(
+            "script-src 'strict-dynamic' 'unsafe-inline' https:",
+        ));
+        assert!(!v.allows_inline());
+        assert_eq!(v.inline_neutralised_by.as_deref(), Some("'strict-dynamic'"));
+        // Eval is script-src's (or default-src's) alone.
+        assert!(
+            !judge_scripts(&parse_policy(
+                "script-src 'self'; script-src-elem 'unsafe-eval'"
+            ))
+            .unsafe_eval
+        );
     }
 
     #[test]
