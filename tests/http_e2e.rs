@@ -586,3 +586,69 @@ remediation = "Start the relay."
     assert_eq!(ws(&bad, "https://"), "fail", "{}", summary(&bad));
     assert_eq!(ws(&bad, "http://"), "warn", "{}", summary(&bad));
 }
+
+/// CLIProxyAPI behind nginx: with remote management on, its management routes answer 401
+/// ("missing management key") from the public URL, which is a fail; a proxy that does not
+/// route them (404) or remote management off (403) is a pass. The bare /v0/management prefix
+/// is no route at all, so it is not what rampart asks.
+#[test]
+fn cliproxyapi_management_published_with_remote_management_on_fails() {
+    let [open_port, closed_port] = [0; 2].map(|_| nginx::free_port());
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, _) = nginx::write_tls_files(dir.path(), &["cpa.test"]);
+    let server = |port: u16, management: &str| {
+        format!(
+            r#"
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        location /v0/management/ {{ {management} }}
+        location = /v0/management {{ return 404; }}
+        location / {{ return 200 "dashboard"; }}
+    }}"#,
+            cert = cert.display(),
+            key = key.display(),
+        )
+    };
+    let servers = [
+        server(
+            open_port,
+            r#"default_type application/json; return 401 '{"error":"missing management key"}';"#,
+        ),
+        server(
+            closed_port,
+            r#"default_type application/json; return 403 '{"error":"remote management disabled"}';"#,
+        ),
+    ]
+    .join("\n");
+    let nginx = nginx::start(&servers, &[open_port, closed_port], dir);
+    let root = tempfile::tempdir().unwrap();
+    let management = |port: u16| -> Vec<String> {
+        let out = run(&[
+            "audit",
+            "--profile",
+            "cliproxyapi",
+            "--root",
+            &root.path().display().to_string(),
+            "--url",
+            &format!("https://cpa.test:{port}"),
+            "--resolve",
+            &format!("cpa.test:{port}:127.0.0.1"),
+            "--ca-file",
+            &nginx.dir.path().join("ca.pem").display().to_string(),
+            "--only",
+            "http",
+            "--timeout",
+            "3",
+            "--json",
+        ]);
+        let report = out.json();
+        common::findings(&report, "cliproxyapi.management-not-public")
+            .iter()
+            .map(|f| f["status"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(management(open_port), ["fail", "fail"]);
+    assert_eq!(management(closed_port), ["pass", "pass"]);
+}

@@ -19,6 +19,15 @@ pub struct HttpAccess {
     /// makes an open path a warning, e.g. for paths that only reveal configuration.)
     #[serde(default = "login")]
     pub login_path: LoginPaths,
+    /// The statuses that count as refused. A product whose API answers 401 to anyone who
+    /// reaches it (CLIProxyAPI's management API with remote management on) lists `[403, 404]`:
+    /// its 401 means the API is published and only its key stands in the way.
+    #[serde(default = "refusals")]
+    pub refused: Vec<u16>,
+}
+
+fn refusals() -> Vec<u16> {
+    vec![401, 403, 404]
 }
 
 /// `login_path = "/login"` or `login_path = ["/login", "/setup"]`.
@@ -61,6 +70,9 @@ impl Kind for HttpAccess {
 
     fn validate(&self) -> Result<(), String> {
         require_paths(&self.paths)?;
+        if self.refused.is_empty() || self.refused.iter().any(|s| !(400..500).contains(s)) {
+            return Err("`refused` must list 4xx statuses, e.g. [401, 403, 404]".into());
+        }
         let logins = self.login_path.paths();
         if logins.is_empty() || logins.iter().any(|p| !p.starts_with('/')) {
             return Err("`login_path` must be one or more paths starting with '/'".into());
@@ -70,26 +82,37 @@ impl Kind for HttpAccess {
 
     fn judge(&self, facts: &Facts) -> Judgement {
         judge_needs(facts, &self.http_needs(), |outcome| {
-            judge(outcome, &self.login_path.paths())
+            judge(outcome, &self.login_path.paths(), &self.refused)
         })
     }
 }
 
 /// `outcome` is the first answer (redirects not followed); a redirect to any of
 /// `login_paths` on the same host counts as refused.
-pub fn judge(outcome: &Result<HttpResponse, HttpError>, login_paths: &[&str]) -> Vec<Observation> {
+pub fn judge(
+    outcome: &Result<HttpResponse, HttpError>,
+    login_paths: &[&str],
+    refused: &[u16],
+) -> Vec<Observation> {
     let response = match outcome {
         Ok(r) => r,
         Err(e) => return vec![no_answer(e.url(), e)],
     };
     let subject = response.url.as_str();
     let login_path = login_paths.join(" or ");
-    let expected = format!("401, 403 or 404, or a redirect to {login_path}");
+    let listed: Vec<String> = refused.iter().map(u16::to_string).collect();
+    let expected = format!("{}, or a redirect to {login_path}", listed.join(", "));
     let status = response.status;
     let o = match status {
-        401 | 403 | 404 => {
+        s if refused.contains(&s) => {
             Observation::pass(subject, format!("answers {status} without credentials"))
         }
+        401 | 403 | 404 => Observation::fail(
+            subject,
+            format!(
+                "answers {status}: the path is published and reached; only its own authentication stands in the way"
+            ),
+        ),
         _ if response.is_redirect() => {
             let location = response.location().unwrap_or("");
             let target = response.url.join(location).ok();
@@ -141,8 +164,26 @@ mod tests {
         judge(
             &Ok(response("https://a.test/admin", code, &headers)),
             &["/login", "/setup"],
+            &[401, 403, 404],
         )[0]
         .status
+    }
+
+    #[test]
+    fn a_narrower_refusal_list_makes_a_401_a_fail() {
+        let judged = |code| {
+            judge(
+                &Ok(response("https://a.test/v0/management/usage", code, &[])),
+                &["/login"],
+                &[403, 404],
+            )
+            .remove(0)
+        };
+        assert_eq!(judged(403).status, Status::Pass);
+        assert_eq!(judged(404).status, Status::Pass);
+        let o = judged(401);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("published"), "{}", o.message);
     }
 
     #[test]
