@@ -24,6 +24,9 @@ const UDP_UNCONNECTED: u8 = 7;
 const MAX_SOCKETS: usize = 500_000;
 /// Datagrams read per dump at most, whatever they hold.
 const MAX_DATAGRAMS: usize = 100_000;
+/// A dump that takes longer than this is abandoned (the `/proc` tables are read instead).
+#[cfg(target_os = "linux")]
+const MAX_DUMP_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiagError {
@@ -245,7 +248,12 @@ impl Channel {
         mut on_message: impl FnMut(&[u8]) -> Result<(), DiagError>,
     ) -> Result<(), DiagError> {
         let mut buffer = vec![0u8; 64 * 1024];
+        let started = std::time::Instant::now();
         for _ in 0..MAX_DATAGRAMS {
+            // Each receive is bounded by SO_RCVTIMEO; the whole dump by this.
+            if started.elapsed() > MAX_DUMP_TIME {
+                return Err(DiagError::Os("the dump took longer than 5 s".into()));
+            }
             // SAFETY: recv into a buffer we own, bounded by its length.
             let got = unsafe {
                 libc::recv(
