@@ -108,11 +108,18 @@ pub fn judge(
         .filter_map(cookie::parse)
         .filter(|c| name_matches(name, &c.name))
         .collect();
+    // A header that deletes the cookie carries no session: its attributes do not matter.
+    let (cleared, set): (Vec<_>, Vec<_>) = set.into_iter().partition(|c| c.clears);
     if set.is_empty() {
+        let why = if cleared.is_empty() {
+            "the cookie was not set by this request"
+        } else {
+            "this request only deletes the cookie (Max-Age=0 or an Expires in the past)"
+        };
         return vec![Observation::skip(
             subject,
             format!(
-                "the cookie was not set by this request (final status {}); it may only be set after signing in",
+                "{why} (final status {}); it may only be set after signing in",
                 response.status
             ),
         )
@@ -252,6 +259,27 @@ mod tests {
             .status,
             Status::Skip
         );
+    }
+
+    #[test]
+    fn a_deletion_is_not_judged_as_the_session_cookie() {
+        let judged = |headers: &[(&str, &str)]| {
+            judge(
+                &Ok(response("https://a.test/login", 200, headers)),
+                "sid",
+                &strict(),
+            )
+        };
+        let o = judged(&[("set-cookie", "sid=; Max-Age=0; Path=/")]).remove(0);
+        assert_eq!(o.status, Status::Skip);
+        assert!(o.message.contains("only deletes"), "{}", o.message);
+        // Cleared, then set again: the new one is judged, alone.
+        let all = judged(&[
+            ("set-cookie", "sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT"),
+            ("set-cookie", "sid=abc; Secure; HttpOnly; SameSite=Strict"),
+        ]);
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].status, Status::Pass);
     }
 
     #[test]
