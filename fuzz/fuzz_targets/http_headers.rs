@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = hsts::parse(text);
-    let _ = csp::parse_policy(text);
+    let _ = csp::judge_scripts(&csp::parse_policy(text));
     let _ = csp::parse_headers(text.split('\n'));
     let _ = cookie::parse(text);
 });
