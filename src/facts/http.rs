@@ -86,21 +86,30 @@ pub fn request_for(target: &Target, need: &HttpNeed) -> Result<HttpRequest, Unav
     } else {
         url.host.clone()
     };
-    let path = if need.path.starts_with('/') {
-        need.path.clone()
-    } else {
-        format!("/{}", need.path)
-    };
-    let text = format!("{scheme}://{host}:{port}{path}");
-    let parsed = Url::parse(&text).map_err(|e| {
-        Unavailable::error(text.clone(), format!("cannot build the request URL: {e}"))
-    })?;
+    let parsed = url_for(&format!("{scheme}://{host}:{port}"), &need.path)?;
     Ok(HttpRequest {
         method: need.method.clone(),
         url: parsed,
         headers: Vec::new(),
         follow_redirects: need.follow_redirects,
     })
+}
+
+/// A GET of `path` from a service on this host at `addr` (see
+/// [`super::exposure::ExposureView::local_service`]), plain HTTP.
+pub fn local_request(addr: std::net::SocketAddr, path: &str) -> Result<HttpRequest, Unavailable> {
+    Ok(HttpRequest::get(url_for(&format!("http://{addr}"), path)?))
+}
+
+/// `origin` + `path`, the path made absolute.
+fn url_for(origin: &str, path: &str) -> Result<Url, Unavailable> {
+    let text = if path.starts_with('/') {
+        format!("{origin}{path}")
+    } else {
+        format!("{origin}/{path}")
+    };
+    Url::parse(&text)
+        .map_err(|e| Unavailable::error(text.clone(), format!("cannot build the request URL: {e}")))
 }
 
 fn no_url() -> Unavailable {

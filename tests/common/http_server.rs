@@ -158,13 +158,7 @@ async fn handle(
             respond(200, "late".into())
         }
         Some(Route::RefuseLarge(limit)) => {
-            let declared = req
-                .headers()
-                .get("content-length")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0);
-            if declared > limit {
+            if declared_length(&req) > limit {
                 respond(413, "too large".into())
             } else {
                 respond(200, "ok".into())
@@ -175,10 +169,7 @@ async fn handle(
             respond(200, "read it all".into())
         }
         Some(Route::TrustHeader(name, allowed)) => {
-            let ok = req
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
+            let ok = header(&req, name)
                 .is_some_and(|v| v.split(',').next().map(str::trim) == Some(allowed));
             if ok {
                 respond(200, "welcome".into())
@@ -188,40 +179,39 @@ async fn handle(
         }
         Some(Route::Big(n)) => respond(200, "x".repeat(n)),
         Some(Route::WebSocket) => {
-            let header = |name: &str| {
-                req.headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let upgrade = header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-            match (upgrade, header("sec-websocket-key")) {
+            let upgrade =
+                header(&req, "upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+            match (upgrade, header(&req, "sec-websocket-key")) {
                 (true, Some(key)) => Response::builder()
                     .status(101)
                     .header("upgrade", "websocket")
                     .header("connection", "Upgrade")
-                    .header("sec-websocket-accept", websocket_accept(&key))
+                    .header("sec-websocket-accept", websocket_accept(key))
                     .body(Full::new(Bytes::new()))
                     .unwrap(),
                 _ => respond(426, "upgrade required".into()),
             }
         }
         Some(Route::LimitForType(content_type, limit)) => {
-            let header = |name: &str| {
-                req.headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let declared = header("content-length").parse::<u64>().unwrap_or(0);
-            if header("content-type").starts_with(content_type) && declared > limit {
+            let typed = header(&req, "content-type").is_some_and(|t| t.starts_with(content_type));
+            if typed && declared_length(&req) > limit {
                 respond(413, "too large".into())
             } else {
                 respond(404, "no route".into())
             }
         }
     }
+}
+
+fn header<'a>(req: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The request's Content-Length, 0 when absent or unreadable.
+fn declared_length(req: &Request<Incoming>) -> u64 {
+    header(req, "content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// RFC 6455 section 4.2.2: base64(SHA-1(key + GUID)).

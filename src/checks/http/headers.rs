@@ -161,20 +161,13 @@ pub fn judge(outcome: &Result<HttpResponse, HttpError>, rules: &HttpHeaders) -> 
 /// Fetch's "determine nosniff": the first of all the header's comma-separated values decides.
 fn nosniff(response: &HttpResponse, subject: String) -> Observation {
     let values: Vec<&str> = response.header_all("x-content-type-options").collect();
-    let combined = (!values.is_empty()).then(|| values.join(", "));
-    match combined.as_deref() {
-        Some(v)
-            if v.split(',').next().is_some_and(|first| {
-                first
-                    .trim_matches([' ', '\t'])
-                    .eq_ignore_ascii_case("nosniff")
-            }) =>
-        {
+    let first = values.first().and_then(|v| v.split(',').next());
+    match first.map(|f| f.trim_matches([' ', '\t'])) {
+        Some(f) if f.eq_ignore_ascii_case("nosniff") => {
             Observation::pass(subject, "X-Content-Type-Options: nosniff")
         }
-        Some(v) => {
-            Observation::fail(subject, "X-Content-Type-Options is not \"nosniff\"").actual(shown(v))
-        }
+        Some(_) => Observation::fail(subject, "X-Content-Type-Options is not \"nosniff\"")
+            .actual(shown(&values.join(", "))),
         None => Observation::fail(
             subject,
             "X-Content-Type-Options is missing: browsers may sniff content types",

@@ -6,10 +6,9 @@ use crate::checks::{Judgement, Kind};
 use crate::facts::compose::model::ComposeState;
 use crate::facts::env::EnvState;
 use crate::facts::http::HttpNeed;
-use crate::facts::http::{HttpError, HttpRequest, HttpResponse};
-use crate::facts::{Facts, Need, Unavailable};
+use crate::facts::http::{local_request, HttpError, HttpResponse};
+use crate::facts::{Facts, Need};
 use crate::finding::{Category, Observation, Severity};
-use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -83,15 +82,7 @@ impl Kind for HttpHealth {
             });
         };
         let addr = facts.exposure().local_service(port)?;
-        let path = if self.path.starts_with('/') {
-            self.path.clone()
-        } else {
-            format!("/{}", self.path)
-        };
-        let text = format!("http://{addr}{path}");
-        let url = Url::parse(&text)
-            .map_err(|e| Unavailable::error(&text, format!("cannot build the request URL: {e}")))?;
-        let request = HttpRequest::get(url);
+        let request = local_request(addr, &self.path)?;
         let http = facts.http();
         let outcome = http.fetch_all(std::slice::from_ref(&request))?.remove(0);
         Ok(located(&http, &request, judge(&outcome, &rules, &secrets)))
